@@ -1,0 +1,93 @@
+"""A fixed cast (chair, minute taker, member, observer, outsider, staff) around one small group."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cscwg.celery import app as celery_app
+from minutes.models import Meeting, Minutes, Organization, Person, Role, WorkingGroup
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run in-process unless a test starts a real worker (see tests/transcription/test_worker.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def make_user(username: str, *, person: Person | None = None, is_staff: bool = False):
+    user = get_user_model().objects.create_user(username=username, password="pw", is_staff=is_staff)
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+def make_meeting(group: WorkingGroup, day: dt.date, *, status: str | None = Minutes.Status.DRAFT, **fields) -> Meeting:
+    meeting = Meeting.objects.create(
+        group=group,
+        title=fields.pop("title", f"{day} meeting of {group.short_name}"),
+        starts_at=dt.datetime.combine(day, dt.time(11, 0), tzinfo=NEW_YORK),
+        time_zone="America/New_York",
+        **fields,
+    )
+    if status:
+        circulated = None if status == Minutes.Status.DRAFT else meeting.starts_at
+        Minutes.objects.create(meeting=meeting, status=status, circulated_at=circulated, body="Draft text")
+    return meeting
+
+
+@pytest.fixture
+def group(db):
+    return WorkingGroup.objects.create(name="Code Signing Certificate Working Group", slug="cscwg", short_name="CSCWG")
+
+
+@pytest.fixture
+def other_group(db):
+    return WorkingGroup.objects.create(name="Server Certificate Working Group", slug="scwg", short_name="SCWG")
+
+
+@pytest.fixture
+def org(db):
+    return Organization.objects.create(name="Example CA", member_class="certificate_issuer")
+
+
+@pytest.fixture
+def cast(group, other_group, org):
+    """{role name: user} for chair, taker, member, observer, outsider (member of another group), staff."""
+    people = {}
+    for name, kind, in_group in [
+        ("chair", Role.Kind.CHAIR, group),
+        ("taker", Role.Kind.MEMBER, group),
+        ("member", Role.Kind.MEMBER, group),
+        ("observer", Role.Kind.OBSERVER, group),
+        ("outsider", Role.Kind.MEMBER, other_group),
+    ]:
+        person = Person.objects.create(full_name=f"{name.title()} Person", organization=org)
+        Role.objects.create(person=person, group=in_group, kind=kind)
+        people[name] = make_user(name, person=person)
+    people["staff"] = make_user("staff", is_staff=True)
+    return people
+
+
+@pytest.fixture
+def draft_meeting(group, cast):
+    """A meeting of ``group`` whose minutes are a draft taken by the ``taker``."""
+    return make_meeting(group, dt.date(2024, 1, 11), minute_taker=cast["taker"].person)
+
+
+@pytest.fixture
+def final_meeting(group, cast):
+    return make_meeting(group, dt.date(2023, 12, 14), status=Minutes.Status.FINAL, minute_taker=cast["taker"].person)
+
+
+@pytest.fixture
+def demo(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
