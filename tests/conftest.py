@@ -13,6 +13,11 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def eager_celery():
     """Tasks run in-process unless a test starts a real worker (see tests/transcription/test_worker.py)."""
     celery_app.conf.task_always_eager = True
