@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from django.core.management import call_command
 from django.apps import apps
+from django.core.management import call_command
 
 from ballots.models import Ballot, F2FMeeting
 from minutes.models import ActionItem, Meeting, MinutesApproval, Organization, Person

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,7 +19,9 @@ def refused(create) -> bool:
 
 
 def test_f2f_number_is_refused_on_a_teleconference(group):
-    assert refused(lambda: Meeting.objects.create(group=group, title="Call", starts_at=timezone.now(), kind="teleconference", f2f_number=55))
+    assert refused(
+        lambda: Meeting.objects.create(group=group, title="Call", starts_at=timezone.now(), kind="teleconference", f2f_number=55)
+    )
     Meeting.objects.create(group=group, title="F2F", starts_at=timezone.now(), kind="face-to-face", f2f_number=55)
     assert Meeting.objects.filter(f2f_number=55).count() == 1
 
