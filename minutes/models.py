@@ -61,6 +61,7 @@ class Person(models.Model):
     )
     email = models.EmailField(blank=True)
     aliases = models.JSONField(default=list, blank=True, help_text="Other spellings or short forms, e.g. 'Tim H'.")
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["full_name"]
@@ -323,6 +324,7 @@ class Topic(models.Model):
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=300)
     start_seconds = models.FloatField(null=True, blank=True)
+    is_private = models.BooleanField(default=False, help_text="Left out of the public copy (redacted).")
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -342,6 +344,7 @@ class TopicPoint(models.Model):
     order = models.PositiveIntegerField(default=0)
     text = models.TextField()
     start_seconds = models.FloatField(null=True, blank=True)
+    is_private = models.BooleanField(default=False, help_text="Left out of the public copy (redacted).")
 
     class Meta:
         ordering = ["topic", "order", "id"]
@@ -357,6 +360,7 @@ class Decision(models.Model):
     order = models.PositiveIntegerField(default=0)
     text = models.TextField()
     start_seconds = models.FloatField(null=True, blank=True)
+    is_private = models.BooleanField(default=False, help_text="Left out of the public copy (redacted).")
 
     class Meta:
         ordering = ["meeting", "order", "id"]
@@ -393,6 +397,9 @@ class ActionItem(models.Model):
     closing_note = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     start_seconds = models.FloatField(null=True, blank=True)
+    is_private = models.BooleanField(default=False, help_text="Left out of the public copy (redacted).")
+    due_reminder_sent_on = models.DateField(null=True, blank=True)
+    overdue_reminder_sent_on = models.DateField(null=True, blank=True)
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -410,3 +417,96 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        ROLL_CALL = "roll_call", "Roll call"
+        ANTITRUST = "antitrust", "Antitrust statement"
+        APPROVAL = "approval", "Approval of prior minutes"
+        BALLOTS = "ballots", "Ballots"
+        ACTION_ITEM = "action_item", "Open action item"
+        TOPIC = "topic", "Topic"
+        OTHER_BUSINESS = "other_business", "Other business"
+        NEXT_MEETING = "next_meeting", "Next meeting"
+        ADJOURN = "adjourn", "Adjourn"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TOPIC)
+    title = models.CharField(max_length=300)
+    notes = models.TextField(blank=True)
+    approval_of = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    action_item = models.ForeignKey(ActionItem, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items")
+
+    class Meta:
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="agenda_item_title_not_empty"),
+            models.UniqueConstraint(fields=["meeting", "approval_of"], name="agenda_approval_once"),
+            models.UniqueConstraint(fields=["meeting", "action_item"], name="agenda_action_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MinutesRevision(models.Model):
+    """Every saved version of a draft: who, when, the Markdown and the structured form."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    body = models.TextField(blank=True)
+    form = models.JSONField(default=dict)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["minutes", "-version"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "version"], name="revision_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} v{self.version}"
+
+
+class MinutesEvent(models.Model):
+    """The history of a minutes document: circulation, approvals, finalisation, restores."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        SAVED = "saved", "Saved"
+        RESTORED = "restored", "Restored an earlier version"
+        CIRCULATED = "circulated", "Circulated for review"
+        APPROVED = "approved", "Approved"
+        APPROVED_WITH_CHANGES = "approved_with_changes", "Approved with changes"
+        DEFERRED = "deferred", "Approval deferred"
+        FINALIZED = "finalized", "Became final"
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["minutes", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class MinutesComment(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="comments")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
+    section = models.CharField(max_length=300, help_text="Section commented on, as shown when the comment was made.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="minutes_comments")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["minutes", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.section}"
