@@ -32,7 +32,7 @@ run: install
 	@echo "  Ctrl-C stops the web server and the worker."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A cscwg worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle & \
+	$(VENV)/bin/celery -A cscwg worker --beat --loglevel=INFO --concurrency=1 --without-gossip --without-mingle & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install

@@ -104,3 +104,27 @@ def action_items_visible_to(user, queryset: QuerySet[ActionItem] | None = None) 
 
 def can_view_ballot(user, ballot) -> bool:
     return True
+
+
+def can_manage_meeting(user, meeting: Meeting) -> bool:
+    """Schedule, agenda, approvals and redaction: the group's chairs and staff."""
+    return can_manage_group(user, meeting.group_id)
+
+
+def can_record_attendance(user, meeting: Meeting) -> bool:
+    return can_manage_group(user, meeting.group_id) or is_minute_taker(user, meeting)
+
+
+def can_comment(user, minutes: Minutes) -> bool:
+    meeting = minutes.meeting
+    return minutes.status == Minutes.Status.CIRCULATED and (is_member(user, meeting.group_id) or is_minute_taker(user, meeting))
+
+
+def can_see_private(user, meeting: Meeting) -> bool:
+    """Redacted passages are left out of the public copy; members still see them."""
+    return is_member(user, meeting.group_id) or is_minute_taker(user, meeting)
+
+
+def can_complete_action_item(user, item: ActionItem) -> bool:
+    person = person_of(user)
+    return (person is not None and item.owner_id == person.pk) or can_manage_group(user, item.meeting.group_id)

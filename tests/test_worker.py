@@ -70,14 +70,14 @@ def worker(transactional_db, tmp_path):
 @pytest.mark.worker
 def test_a_ping_round_trips_through_a_real_worker(worker):
     ping = ping_send()
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         ping.refresh_from_db()
         if ping.answered_at:
             break
         assert worker.poll() is None, "the worker process exited"
         time.sleep(0.5)
-    assert ping.answered_at is not None, "no worker answered within 90 s"
+    assert ping.answered_at is not None, "no worker answered within 240 s"
     assert ping.worker
 
 

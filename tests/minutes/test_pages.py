@@ -88,7 +88,7 @@ def test_action_item_owner_sees_their_own_items_via_my_page(client, cast, draft_
     client.force_login(cast["outsider"])
     response = client.get(reverse("minutes:my_action_items"), follow=True)
     assert "Outsider task" in response.content.decode()
-    assert "My open action items" in response.content.decode()
+    assert "My action items" in response.content.decode()
 
 
 def test_action_item_pages_need_login(client, cast):
