@@ -31,20 +31,8 @@ def database_url() -> str:
 def worker(transactional_db, tmp_path):
     """Start `celery worker` against the test database; stop it afterwards."""
     celery_app.conf.task_always_eager = False
+    # Same VAR_DIR, hence the same broker folder when the filesystem broker is in use.
     env = {**os.environ, "DATABASE_URL": database_url(), "VAR_DIR": settings.VAR_DIR.as_posix()}
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        # A broker folder of this test's own, shared by this process and the worker.
-        broker_dir = tmp_path / "broker"
-        env["CELERY_BROKER_DIR"] = str(broker_dir)
-        options = {
-            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            "data_folder_in": str(broker_dir / "queue"),
-            "data_folder_out": str(broker_dir / "queue"),
-            "control_folder": str(broker_dir / "control"),
-        }
-        for folder in ("queue", "control"):
-            (broker_dir / folder).mkdir(parents=True)
-        celery_app.conf.broker_transport_options = options
     log = open(tmp_path / "worker.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "cscwg", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
@@ -61,8 +49,6 @@ def worker(transactional_db, tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-        celery_app.conf.broker_transport_options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        celery_app.pool.force_close_all()
         log.seek(0)
         print(log.read()[-3000:])
 
