@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("action-items/<int:pk>/complete/", views.action_item_complete, name="action_item_complete"),
     path("me/action-items/", views.my_action_items, name="my_action_items"),
     path("people/<int:pk>/action-items/", views.person_action_items, name="person_action_items"),
+    path("", include("minutes.reports_urls")),  # calendar feeds, search, dashboard
 ]
