@@ -16,11 +16,6 @@ NOW = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def reports_urls(settings):
-    settings.ROOT_URLCONF = "tests.minutes.urls_reports"
-
-
-@pytest.fixture(autouse=True)
 def frozen_clock():
     with time_machine.travel(NOW, tick=False):
         yield

@@ -16,11 +16,6 @@ from tests.conftest import make_meeting
 ROLES = ["anonymous", "observer", "outsider", "member", "taker", "chair", "staff"]
 
 
-@pytest.fixture(autouse=True)
-def reports_urls(settings):
-    settings.ROOT_URLCONF = "tests.minutes.urls_reports"
-
-
 def client_as(client, cast, role):
     if role != "anonymous":
         client.force_login(cast[role])
