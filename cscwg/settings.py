@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic rules: the three-week auto-final rule and action-item reminders; ballot clocks.
 CELERY_BEAT_SCHEDULE = {
     "minutes-tick": {"task": "minutes.tasks.minutes_tick", "schedule": 3600.0},
+    "ballots-tick": {"task": "ballots.tasks.ballots_tick", "schedule": 900.0},
 }
 
 # Absolute links in emails.
@@ -177,4 +178,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # PDF rendering logs every font it touches at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

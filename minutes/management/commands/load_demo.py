@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from ballots import demo as ballots_demo
 from ballots.models import Ballot, Endorsement, F2FMeeting, Goal
 from minutes import demo
 from minutes.models import Meeting, Membership, Organization, Person, Role, WorkingGroup
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             created += 1
         created += self._upcoming_meeting(cscwg, people)
         created += self._ballots_and_f2f(cscwg, people, orgs)
+        created += ballots_demo.load()
         created += self._users(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({created} new records)."))
 
