@@ -105,7 +105,6 @@ def meeting_save_form(
     meeting: Meeting | None = None,
 ) -> Meeting:
     """Create (or replace the records of) a meeting from the structured minutes form."""
-    from ballots.services import ballot_mention_save
 
     info = form["meeting"]
     time_zone = time_zone or group.time_zone
@@ -129,6 +128,8 @@ def meeting_save_form(
         "start_time_known": time_known,
         "next_meeting_date": _parse_date(form.get("next_meeting")),
         "adjourned": bool(form.get("adjourned")),
+        "chair": None,
+        "minute_taker": None,
     }
     if meeting is None:
         meeting = Meeting.objects.create(**fields)
@@ -141,63 +142,7 @@ def meeting_save_form(
         AntitrustReading.objects.filter(meeting=meeting).delete()
         meeting.ballot_mentions.all().delete()
 
-    attendees: list[Person] = []
-    for order, row in enumerate(form.get("attendees") or []):
-        org = organization_resolve(row.get("organization"))
-        person = person_resolve(row["name"], organization=org)
-        if any(p.pk == person.pk for p in attendees):
-            continue
-        attendees.append(person)
-        Attendance.objects.create(meeting=meeting, person=person, organization=org or person.organization, order=order)
-
-    def who(name: str | None) -> Person | None:
-        return person_resolve(name, candidates=attendees)
-
-    meeting.chair = who(form.get("chair"))
-    meeting.minute_taker = who(form.get("minute_taker"))
-    meeting.save(update_fields=["chair", "minute_taker"])
-
-    antitrust = form.get("antitrust_statement") or {}
-    if antitrust.get("read"):
-        AntitrustReading.objects.create(
-            meeting=meeting, read_by=who(antitrust.get("read_by")), kind=antitrust.get("kind") or AntitrustReading.Kind.ANTITRUST
-        )
-
-    for order, row in enumerate(form.get("minutes_approvals") or []):
-        of_date = _parse_date(row.get("meeting_date"))
-        of_meeting = Meeting.objects.on_date(group, of_date).exclude(pk=meeting.pk).first() if of_date else None
-        MinutesApproval.objects.create(
-            acted_at=meeting, of_meeting=of_meeting, of_date=of_date, outcome=row["outcome"], note=row.get("note") or "", order=order
-        )
-
-    topics: dict[str, Topic] = {}
-    for order, row in enumerate(form.get("topics") or []):
-        topic = Topic.objects.create(meeting=meeting, order=order, title=row["title"], start_seconds=row.get("start_seconds"))
-        topics[fold(topic.title)] = topic
-        TopicPoint.objects.bulk_create(
-            TopicPoint(topic=topic, order=i, text=text) for i, text in enumerate(row.get("summary") or []) if text.strip()
-        )
-
-    def topic_of(title: str | None) -> Topic | None:
-        return topics.get(fold(title)) if title else None
-
-    for order, row in enumerate(form.get("decisions") or []):
-        Decision.objects.create(
-            meeting=meeting, topic=topic_of(row.get("topic")), order=order, text=row["text"], start_seconds=row.get("start_seconds")
-        )
-    for order, row in enumerate(form.get("action_items") or []):
-        ActionItem.objects.create(
-            meeting=meeting,
-            topic=topic_of(row.get("topic")),
-            owner=who(row.get("owner")),
-            text=row["text"],
-            due=_parse_date(row.get("due")),
-            order=order,
-            start_seconds=row.get("start_seconds"),
-        )
-    for order, row in enumerate(form.get("ballots") or []):
-        ballot_mention_save(meeting=meeting, identifier=row["id"], note=row.get("note") or "", order=order)
-
+    meeting_add_records(meeting=meeting, form=form)
     Minutes.objects.update_or_create(
         meeting=meeting,
         defaults={
@@ -209,6 +154,100 @@ def meeting_save_form(
         },
     )
     return meeting
+
+
+@transaction.atomic
+def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
+    """Add what a (partial) structured form holds to a meeting's records, keeping what is there:
+    attendees not yet listed, chair / minute taker / antitrust reading when given, approvals, topics
+    with their points, decisions, action items, ballot links, next meeting and adjournment. Keys that
+    are absent from ``form`` are left alone, so one accepted draft item can be added at a time."""
+    from ballots.services import ballot_mention_save
+
+    group = meeting.group
+    attendances = list(meeting.attendances.select_related("person"))
+    attendees: list[Person] = [a.person for a in attendances]
+    next_order = max((a.order for a in attendances), default=-1) + 1
+    for row in form.get("attendees") or []:
+        org = organization_resolve(row.get("organization"))
+        person = person_resolve(row["name"], organization=org)
+        if any(p.pk == person.pk for p in attendees):
+            continue
+        attendees.append(person)
+        Attendance.objects.create(meeting=meeting, person=person, organization=org or person.organization, order=next_order)
+        next_order += 1
+
+    def who(name: str | None) -> Person | None:
+        return person_resolve(name, candidates=attendees)
+
+    changed = []
+    for key in ("chair", "minute_taker"):
+        if form.get(key):
+            setattr(meeting, key, who(form[key]))
+            changed.append(key)
+    if form.get("next_meeting"):
+        meeting.next_meeting_date = _parse_date(form["next_meeting"])
+        changed.append("next_meeting_date")
+    if form.get("adjourned"):
+        meeting.adjourned = True
+        changed.append("adjourned")
+    if changed:
+        meeting.save(update_fields=changed)
+
+    antitrust = form.get("antitrust_statement") or {}
+    if antitrust.get("read"):
+        AntitrustReading.objects.update_or_create(
+            meeting=meeting,
+            defaults={"read_by": who(antitrust.get("read_by")), "kind": antitrust.get("kind") or AntitrustReading.Kind.ANTITRUST},
+        )
+
+    base = meeting.approvals_made.count()
+    for order, row in enumerate(form.get("minutes_approvals") or [], start=base):
+        of_date = _parse_date(row.get("meeting_date"))
+        of_meeting = Meeting.objects.on_date(group, of_date).exclude(pk=meeting.pk).first() if of_date else None
+        MinutesApproval.objects.create(
+            acted_at=meeting, of_meeting=of_meeting, of_date=of_date, outcome=row["outcome"], note=row.get("note") or "", order=order
+        )
+
+    # Points for a topic the meeting already has are added to it; topics of this form are new even
+    # when two share a title (an imported post may repeat a heading).
+    existing: dict[str, Topic] = {fold(t.title): t for t in meeting.topics.all()}
+    topics = dict(existing)
+    base = len(existing)
+    for order, row in enumerate(form.get("topics") or [], start=base):
+        topic = existing.get(fold(row["title"]))
+        if topic is None:
+            topic = Topic.objects.create(meeting=meeting, order=order, title=row["title"], start_seconds=row.get("start_seconds"))
+            topics[fold(topic.title)] = topic
+        first = topic.points.count()
+        TopicPoint.objects.bulk_create(
+            TopicPoint(topic=topic, order=first + i, text=text.strip())
+            for i, text in enumerate(row.get("summary") or [])
+            if text.strip()
+        )
+
+    def topic_of(title: str | None) -> Topic | None:
+        return topics.get(fold(title)) if title else None
+
+    base = meeting.decisions.count()
+    for order, row in enumerate(form.get("decisions") or [], start=base):
+        Decision.objects.create(
+            meeting=meeting, topic=topic_of(row.get("topic")), order=order, text=row["text"], start_seconds=row.get("start_seconds")
+        )
+    base = meeting.action_items.count()
+    for order, row in enumerate(form.get("action_items") or [], start=base):
+        ActionItem.objects.create(
+            meeting=meeting,
+            topic=topic_of(row.get("topic")),
+            owner=who(row.get("owner")),
+            text=row["text"],
+            due=_parse_date(row.get("due")),
+            order=order,
+            start_seconds=row.get("start_seconds"),
+        )
+    base = meeting.ballot_mentions.count()
+    for order, row in enumerate(form.get("ballots") or [], start=base):
+        ballot_mention_save(meeting=meeting, identifier=row["id"], note=row.get("note") or "", order=order)
 
 
 # -- records -> form ---------------------------------------------------------------------------
@@ -519,17 +558,7 @@ def minutes_save(*, minutes: Minutes, sections: dict[str, list[dict]], expected_
     assigned_ids = [item.pk for order, item in enumerate(actions.values()) if order in newly_assigned and item.owner_id]
 
     minutes.version += 1
-    minutes.body = minutes_body(meeting)
-    minutes.updated_by = user if user and user.is_authenticated else None
-    minutes.save()
-    MinutesRevision.objects.create(
-        minutes=minutes,
-        version=minutes.version,
-        body=minutes.body,
-        form=minutes_to_form(meeting_with_records().get(pk=meeting.pk)),
-        author=minutes.updated_by,
-        note=note,
-    )
+    _store_version(minutes, meeting, user, note)
     _event(minutes, MinutesEvent.Kind.SAVED, user, note or f"version {minutes.version}")
     if assigned_ids:
         from .tasks import mail_action_items_assigned
@@ -702,3 +731,34 @@ def public_body(meeting: Meeting, body: str) -> str:
     if not needles:
         return body
     return "\n".join(line for line in body.splitlines() if not any(n in fold(line) for n in needles))
+
+
+@transaction.atomic
+def minutes_regenerate(*, meeting: Meeting, user=None, note: str = "") -> Minutes:
+    """After records were added (e.g. an accepted draft item): write the Markdown in the group's house
+    style from the records, as a new version with its revision."""
+    minutes, created = Minutes.objects.get_or_create(meeting=meeting)
+    minutes = _locked_minutes(minutes)
+    if minutes.status not in (Minutes.Status.DRAFT, Minutes.Status.CIRCULATED):
+        raise WorkflowError(f"These minutes are {minutes.get_status_display().lower()} and can no longer be edited.")
+    if created:
+        _event(minutes, MinutesEvent.Kind.CREATED, user)
+    else:
+        minutes.version += 1
+    _store_version(minutes, meeting, user, note)
+    return minutes
+
+
+def _store_version(minutes: Minutes, meeting: Meeting, user, note: str) -> None:
+    """Write the Markdown from the records and keep this version (body and form) as a revision."""
+    minutes.body = minutes_body(meeting)
+    minutes.updated_by = user if user and user.is_authenticated else None
+    minutes.save()
+    MinutesRevision.objects.create(
+        minutes=minutes,
+        version=minutes.version,
+        body=minutes.body,
+        form=minutes_to_form(meeting_with_records().get(pk=meeting.pk)),
+        author=minutes.updated_by,
+        note=note,
+    )
