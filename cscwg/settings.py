@@ -159,8 +159,25 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic rules: the three-week auto-final rule and action-item reminders; ballot clocks.
 CELERY_BEAT_SCHEDULE = {
     "minutes-tick": {"task": "minutes.tasks.minutes_tick", "schedule": 3600.0},
+    "transcription-sweep": {"task": "transcription.tasks.jobs_sweep", "schedule": 120.0},
     "ballots-tick": {"task": "ballots.tasks.ballots_tick", "schedule": 900.0},
 }
+
+# Transcription (faster-whisper, CTranslate2). WHISPER_MODEL: "base" (default, shipped in PyPI packages and
+# joined once into WHISPER_CACHE_DIR), "tiny.en" (fast, for tests), or the path of any CTranslate2 Whisper folder.
+WHISPER_MODEL = os.environ.get("WHISPER_MODEL", "base")
+WHISPER_DEVICE = os.environ.get("WHISPER_DEVICE", "cpu")  # cpu | cuda | auto
+WHISPER_COMPUTE_TYPE = os.environ.get("WHISPER_COMPUTE_TYPE", "int8")
+WHISPER_BEAM_SIZE = int(os.environ.get("WHISPER_BEAM_SIZE", "5"))
+WHISPER_CPU_THREADS = int(os.environ.get("WHISPER_CPU_THREADS", "1"))  # one per worker process; scale with processes
+WHISPER_HOTWORDS = os.environ.get("WHISPER_HOTWORDS", "auto")  # auto: on for base and larger, off for tiny models
+WHISPER_WINDOW_SECONDS = float(os.environ.get("WHISPER_WINDOW_SECONDS", "600"))
+WHISPER_LANGUAGE = os.environ.get("WHISPER_LANGUAGE", "en")
+WHISPER_CACHE_DIR = Path(os.environ.get("WHISPER_CACHE_DIR", VAR_DIR / "whisper"))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(1024**3)))
+TRANSCRIPTION_TIME_LIMIT = int(os.environ.get("TRANSCRIPTION_TIME_LIMIT", str(6 * 3600)))
+# Uploads above this size go to a temporary file while they arrive, never into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Absolute links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

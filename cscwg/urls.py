@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("ballots/", include("ballots.urls")),
+    path("", include("transcription.urls")),
     path("", include("minutes.urls")),
 ]

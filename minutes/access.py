@@ -128,3 +128,15 @@ def can_see_private(user, meeting: Meeting) -> bool:
 def can_complete_action_item(user, item: ActionItem) -> bool:
     person = person_of(user)
     return (person is not None and item.owner_id == person.pk) or can_manage_group(user, item.meeting.group_id)
+
+
+# Recordings, transcripts and drafts: the group's members read them; the minute taker and chairs
+# upload and review.
+
+
+def can_view_recordings(user, meeting: Meeting) -> bool:
+    return is_member(user, meeting.group_id) or is_minute_taker(user, meeting)
+
+
+def can_upload_recording(user, meeting: Meeting) -> bool:
+    return can_manage_group(user, meeting.group_id) or is_minute_taker(user, meeting)

@@ -83,6 +83,7 @@ def meeting_detail(request, pk):
         "can_manage": can_manage,
         "can_edit": minutes is not None and access.can_edit_minutes(user, minutes),
         "can_attendance": access.can_record_attendance(user, meeting),
+        "can_upload": access.can_upload_recording(user, meeting),
     }
     if show_records:
         show_private = access.can_see_private(user, meeting)
