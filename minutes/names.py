@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
     """Case-, accent- and spacing-insensitive form of a name: 'Iñigo  Barreira' -> 'inigo barreira'."""
     if not text:

@@ -40,16 +40,30 @@ SCHEMA_VERSION = 1
 
 
 def organization_resolve(name: str | None, *, create: bool = True) -> Organization | None:
-    """The organization called ``name`` or known by it as an alias; created when unknown."""
-    if not name or not name.strip():
+    """The organization called ``name`` or known by it as an alias (case, accents, punctuation and
+    legal suffixes aside); created when unknown. A similar but different name is not merged: it is
+    reported on the active ``matching.Directory`` as an uncertain match."""
+    from . import matching
+
+    if not name or not org_key(name):
         return None
-    key = org_key(name)
-    for org in Organization.objects.all():
-        if org_key(org.name) == key or any(org_key(alias) == key for alias in org.aliases):
-            return org
+    name = " ".join(name.split())
+    directory = matching.active_directory() or matching.Directory()
+    if directory.organizations is None:
+        index = matching.organizations_index()
+        for org in Organization.objects.all():
+            index.add(org.name, org, org.aliases)
+        directory.organizations = index
+    same = directory.organizations.same(name)
+    if same:
+        return same[0]
     if not create:
         return None
-    return Organization.objects.create(name=name.strip())
+    directory.report(name, directory.organizations.alike(name))
+    org = Organization.objects.create(name=name)
+    directory.organizations.add(name, org)
+    directory.organizations_created += 1
+    return org
 
 
 def person_resolve(
@@ -59,30 +73,50 @@ def person_resolve(
     candidates: list[Person] | None = None,
     create: bool = True,
 ) -> Person | None:
-    """The person called ``name``. A short form ('Corey', 'Tim H') is resolved among ``candidates``
-    (e.g. the meeting's attendees) when exactly one fits; a full name is looked up everywhere and
-    created when unknown."""
+    """The person called ``name`` (case, accents and spacing aside, or by a known alias). A short form
+    ('Corey', 'Tim H') is resolved among ``candidates`` (e.g. the meeting's attendees) when exactly
+    one fits; a lone first or last name with no candidates, among everyone. Otherwise the person is
+    created; a similar known name ('Inigo Barriera' ~ 'Inigo Barreira') is reported on the active
+    ``matching.Directory`` as an uncertain match rather than merged. 'A/B' names two people: the
+    first is returned."""
+    from . import matching
+
     if not name or not name.strip():
         return None
-    name = name.strip()
-    key = fold(name)
-    people = list(Person.objects.select_related("organization"))
-    exact = [p for p in people if fold(p.full_name) == key or any(fold(a) == key for a in p.aliases)]
-    if organization is not None and len(exact) > 1:
-        exact = [p for p in exact if p.organization_id == organization.pk] or exact
-    if exact:
-        person = exact[0]
+    name = matching.first_of(" ".join(name.split()))
+    directory = matching.active_directory() or matching.Directory()
+    if directory.people is None:
+        index = matching.people_index()
+        for person in Person.objects.select_related("organization"):
+            index.add(person.full_name, person, person.aliases)
+        directory.people = index
+    same = directory.people.same(name)
+    if organization is not None and len(same) > 1:
+        same = [p for p in same if p.organization_id == organization.pk] or same
+    if same:
+        person = same[0]
         if organization is not None and person.organization_id is None:
             person.organization = organization
             person.save(update_fields=["organization"])
+            directory.people_updated += 1
         return person
-    pool = candidates if candidates is not None else people
-    fits = [p for p in pool if name_matches(name, p.full_name)]
-    if len(fits) == 1:
-        return fits[0]
+    if candidates is not None:
+        fits = [p for p in candidates if name_matches(name, p.full_name)]
+        if len(fits) == 1:
+            return fits[0]
+    elif len(name.split()) == 1:
+        fits = [p for _, p in directory.people.names.values() if name_matches(name, p.full_name)]
+        if organization is not None and len(fits) > 1:
+            fits = [p for p in fits if p.organization_id == organization.pk]
+        if len(fits) == 1:
+            return fits[0]
     if not create:
         return None
-    return Person.objects.create(full_name=name, organization=organization)
+    directory.report(name, directory.people.alike(name))
+    person = Person.objects.create(full_name=name, organization=organization)
+    directory.people.add(name, person)
+    directory.people_created += 1
+    return person
 
 
 # -- form -> records ---------------------------------------------------------------------------
