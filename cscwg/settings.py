@@ -179,6 +179,10 @@ TRANSCRIPTION_TIME_LIMIT = int(os.environ.get("TRANSCRIPTION_TIME_LIMIT", str(6 
 # Uploads above this size go to a temporary file while they arrive, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Publishing final minutes: a local clone of the Forum's website repository (Hugo); posts are written to
+# content/posts/YYYY/<slug>.md there and never pushed. Unset: posts are only offered for download.
+PUBLISH_REPO_DIR = os.environ.get("PUBLISH_REPO_DIR") or None
+
 # Absolute links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

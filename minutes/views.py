@@ -8,13 +8,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import access, services
+from . import access, publish, services
 from .forms import (
     ActionItemFormSet,
     ApprovalForm,
@@ -466,3 +466,32 @@ def action_item_complete(request, pk):
         messages.success(request, f"Action item marked {form.cleaned_data['status']}.")
     next_url = request.POST.get("next")
     return redirect(next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) else "minutes:my_action_items")
+
+
+def minutes_post(request, pk):
+    """The public post of final minutes as a Markdown file (the Forum website's format)."""
+    meeting = _meeting_or_404(pk)
+    minutes = _minutes_of(meeting)
+    if minutes.status != Minutes.Status.FINAL:
+        raise Http404("Only final minutes are published.")
+    text = publish.meeting_post(meeting_with_records().get(pk=meeting.pk))
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{publish.post_slug(meeting)}.md"'
+    return response
+
+
+@login_required
+@require_POST
+def minutes_publish(request, pk):
+    meeting = _meeting_or_404(pk)
+    _require(request.user, access.can_manage_meeting(request.user, meeting))
+    try:
+        _text, path = publish.minutes_publish(meeting=meeting)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        if path is None:
+            messages.info(request, "No website repository is configured (PUBLISH_REPO_DIR); download the post instead.")
+        else:
+            messages.success(request, f"Published to {path} in the website repository (not pushed).")
+    return redirect(meeting.get_absolute_url())

@@ -116,3 +116,34 @@ def test_house_style_escapes_markdown_in_text():
     again, _ = body_parse(body, title="2024-01-25 Minutes of the Code Signing Certificate Working Group")
     assert again["attendees"] == [{"name": "Ann Smith", "organization": "TrustAsia Technologies, Inc."}]
     assert again["topics"][0]["summary"] == ["1. not a list", "*stars* and _underscores_"]
+
+
+def test_publish_writes_the_public_post_into_the_website_repository(client, cast, final_meeting, settings, tmp_path):
+    from django.urls import reverse
+
+    from minutes.models import Topic
+
+    settings.PUBLISH_REPO_DIR = str(tmp_path)
+    Topic.objects.create(meeting=final_meeting, title="Open topic")
+    Topic.objects.create(meeting=final_meeting, title="Secret topic", is_private=True)
+    client.force_login(cast["member"])
+    assert client.post(reverse("minutes:minutes_publish", args=[final_meeting.pk])).status_code == 403
+    client.force_login(cast["chair"])
+    assert client.post(reverse("minutes:minutes_publish", args=[final_meeting.pk])).status_code == 302
+    written = list((tmp_path / "content" / "posts" / "2023").glob("*.md"))
+    assert [p.name for p in written] == ["2023-12-14-meeting-of-cscwg.md"]
+    text = written[0].read_text()
+    assert text.startswith("---\ntitle:") and "Open topic" in text and "Secret topic" not in text
+    client.logout()
+    download = client.get(reverse("minutes:minutes_post", args=[final_meeting.pk]))
+    assert download.status_code == 200 and download.content.decode() == text
+
+
+def test_drafts_are_not_published(client, cast, draft_meeting, settings, tmp_path):
+    from django.urls import reverse
+
+    settings.PUBLISH_REPO_DIR = str(tmp_path)
+    client.force_login(cast["chair"])
+    client.post(reverse("minutes:minutes_publish", args=[draft_meeting.pk]))
+    assert not list(tmp_path.rglob("*.md"))
+    assert client.get(reverse("minutes:minutes_post", args=[draft_meeting.pk])).status_code == 404

@@ -157,8 +157,13 @@ def test_recordings_transcripts_and_drafts_are_private_to_the_group(client, cast
     job = TranscriptionJob.objects.get()
     item = DraftItem.objects.filter(kind="attendee").first()
     client.force_login(cast[role])
-    for url in (job.get_absolute_url(), reverse("transcription:job_status", args=[job.pk]),
-                reverse("transcription:recording_media", args=[job.recording_id]), reverse("transcription:review", args=[job.recording_id])):
+    urls = [
+        job.get_absolute_url(),
+        reverse("transcription:job_status", args=[job.pk]),
+        reverse("transcription:recording_media", args=[job.recording_id]),
+        reverse("transcription:review", args=[job.recording_id]),
+    ]
+    for url in urls:
         assert client.get(url).status_code == (200 if can_see else 404), url
     response = client.post(reverse("transcription:review_item", args=[item.pk]), {"action": "accept"})
     assert response.status_code == (302 if can_review else 403 if can_see else 404)
