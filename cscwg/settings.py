@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "minutes",
     "ballots",
     "transcription",
@@ -187,11 +190,34 @@ PUBLISH_REPO_DIR = os.environ.get("PUBLISH_REPO_DIR") or None
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request is then answered 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Working-group minutes desk API",
+    "DESCRIPTION": "Groups, people, meetings and their minutes, action items and ballots. Session or token authentication.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "minutes.models.Organization.Status",
+        "AttendanceStatusEnum": "minutes.models.Attendance.Status",
+        "MinutesStatusEnum": "minutes.models.Minutes.Status",
+        "ActionItemStatusEnum": "minutes.models.ActionItem.Status",
+        "ClosingStatusEnum": ["done", "dropped"],
+        "MeetingKindEnum": "minutes.models.Meeting.Kind",
+        "AntitrustKindEnum": "minutes.models.AntitrustReading.Kind",
+        "BallotStatusEnum": "ballots.models.Ballot.Status",
+        "BallotKindEnum": "ballots.models.Ballot.Kind",
+    },
 }
 
 LOGGING = {
