@@ -14,6 +14,7 @@ from minutes.api import (
     PersonViewSet,
     WorkingGroupViewSet,
 )
+from transcription.api import DraftItemViewSet, JobViewSet, RecordingViewSet
 
 router = DefaultRouter()
 router.register("groups", WorkingGroupViewSet, basename="group")
@@ -23,6 +24,9 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("minutes", MinutesViewSet, basename="minutes")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("ballots", BallotViewSet, basename="ballot")
+router.register("recordings", RecordingViewSet, basename="recording")
+router.register("jobs", JobViewSet, basename="job")
+router.register("draft-items", DraftItemViewSet, basename="draft-item")
 
 app_name = "api"
 
