@@ -573,6 +573,10 @@ class Archived:
     posted: dt.date | dt.datetime | None
     author: str
     warnings: list[str] = field(default_factory=list)
+    front_matter: str = ""  # the YAML as written, so that publishing can give it back unchanged
+
+
+FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.DOTALL)
 
 
 def post_parse(raw: bytes | str, *, known_organizations: tuple[str, ...] = ()) -> Archived:
@@ -608,7 +612,17 @@ def post_parse(raw: bytes | str, *, known_organizations: tuple[str, ...] = ()) -
     author = metadata.get("author") if isinstance(metadata.get("author"), str) else ""
     group = group_of(title, tags)
     form, warnings = body_parse(post.content, title=title, tags=tags, posted=posted, group=group, known_organizations=known_organizations)
-    return Archived(form=form, group=group, metadata=metadata, body=post.content, posted=posted, author=author or "", warnings=warnings)
+    match = FRONT_MATTER.match(text)
+    return Archived(
+        form=form,
+        group=group,
+        metadata=metadata,
+        body=post.content,
+        posted=posted,
+        author=author or "",
+        warnings=warnings,
+        front_matter=match.group("yaml") if match else "",
+    )
 
 
 def body_parse(

@@ -265,6 +265,7 @@ class Minutes(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; a stale save is refused.")
     author = models.CharField(max_length=200, blank=True, help_text="Author as published (front matter).")
+    front_matter = models.TextField(blank=True, help_text="Front matter of the imported post, verbatim YAML.")
     circulated_at = models.DateTimeField(null=True, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -69,6 +69,9 @@ def _meeting_post(meeting: Meeting, *, include_private: bool) -> str:
     minutes = getattr(meeting, "minutes", None)
     author = (minutes.author if minutes else "") or (meeting.minute_taker.full_name if meeting.minute_taker else "")
     if body_is_faithful(meeting, form):
+        if minutes.front_matter:
+            # An imported post whose records are unchanged goes back out exactly as it came in.
+            return f"---\n{minutes.front_matter}---\n\n{minutes.body.rstrip()}\n"
         posted = minutes.finalized_at.astimezone(meeting.tz).replace(tzinfo=None, microsecond=0) if minutes.finalized_at else meeting.date
         return form_to_post(form, date=posted, author=author, tags=_post_tags(meeting), body=minutes.body, extra={"type": "post"})
     local = meeting.local_start

@@ -136,6 +136,7 @@ def meeting_save_form(
     minutes_status: str = Minutes.Status.DRAFT,
     body: str = "",
     author: str = "",
+    front_matter: str = "",
     meeting: Meeting | None = None,
 ) -> Meeting:
     """Create (or replace the records of) a meeting from the structured minutes form."""
@@ -183,6 +184,7 @@ def meeting_save_form(
             "body": body,
             "status": minutes_status,
             "author": author,
+            "front_matter": front_matter,
             "circulated_at": None if minutes_status == Minutes.Status.DRAFT else starts_at,
             "finalized_at": starts_at if minutes_status == Minutes.Status.FINAL else None,
         },

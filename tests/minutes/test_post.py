@@ -3,6 +3,7 @@ house style, and every post read back into the same records."""
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import frontmatter
@@ -147,3 +148,19 @@ def test_drafts_are_not_published(client, cast, draft_meeting, settings, tmp_pat
     client.post(reverse("minutes:minutes_publish", args=[draft_meeting.pk]))
     assert not list(tmp_path.rglob("*.md"))
     assert client.get(reverse("minutes:minutes_post", args=[draft_meeting.pk])).status_code == 404
+
+
+def _normalised(text: str) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+@pytest.mark.skipif(not POSTS, reason="../shared corpus not beside the checkout")
+def test_an_imported_post_is_published_back_as_it_was(db):
+    """Same front matter (keys, order, values), same body: a reader cannot tell the two apart."""
+    call_command("import_minutes", *map(str, POSTS), stdout=io.StringIO())
+    for path in POSTS:
+        original = path.read_text(encoding="utf-8-sig")
+        title = " ".join(str(frontmatter.loads(original)["title"]).split())
+        meeting = meeting_with_records().get(pk=Meeting.objects.filter(title=title).values_list("pk", flat=True)[0])
+        assert _normalised(meeting_post(meeting)) == _normalised(original), path.name

@@ -143,6 +143,7 @@ def post_import(
             minutes is not None
             and minutes.body == archived.body
             and minutes.author == archived.author
+            and minutes.front_matter == archived.front_matter
             and forms_match(form, stored, person=person, organization=organization)
         ):
             return Imported("unchanged", meeting, archived)
@@ -154,6 +155,7 @@ def post_import(
         minutes_status=Minutes.Status.FINAL,
         body=archived.body,
         author=archived.author,
+        front_matter=archived.front_matter,
         meeting=meeting,
     )
     posted = _posted_at(archived.posted, group.time_zone)
