@@ -160,7 +160,7 @@ def ballot_detail(request, identifier):
         context.update(
             endorsement_form=forms.EndorsementForm(),
             open_form=forms.OpenVotingForm(),
-            vote_entry_form=forms.VoteEntryForm(),
+            vote_entry_form=forms.VoteEntryForm(auto_id="id_entry_%s"),
             exclusion_form=forms.IPRExclusionForm(),
             withdraw_form=forms.WithdrawForm(),
         )

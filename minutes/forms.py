@@ -1,4 +1,5 @@
 import datetime as dt
+import unicodedata
 import zoneinfo
 
 from django import forms
@@ -82,7 +83,7 @@ class AttendanceForm(forms.Form):
                     break
             else:
                 name, org = line, ""
-            if len(name.strip()) < 2 or len(name) > 200:
+            if len(name.strip()) < 2 or len(name) > 200 or not any(unicodedata.category(c).startswith("L") for c in name):
                 raise forms.ValidationError(f"Line {n}: write the guest as 'Full Name – Organization'.")
             guests.append((name.strip(), org.strip()))
         return guests

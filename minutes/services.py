@@ -204,14 +204,17 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
     attendances = list(meeting.attendances.select_related("person"))
     attendees: list[Person] = [a.person for a in attendances]
     next_order = max((a.order for a in attendances), default=-1) + 1
+    # Rows are written with bulk_create: an imported post has dozens of them.
+    new_attendances: list[Attendance] = []
     for row in form.get("attendees") or []:
         org = organization_resolve(row.get("organization"))
         person = person_resolve(row["name"], organization=org)
         if any(p.pk == person.pk for p in attendees):
             continue
         attendees.append(person)
-        Attendance.objects.create(meeting=meeting, person=person, organization=org or person.organization, order=next_order)
+        new_attendances.append(Attendance(meeting=meeting, person=person, organization=org or person.organization, order=next_order))
         next_order += 1
+    Attendance.objects.bulk_create(new_attendances)
 
     def who(name: str | None) -> Person | None:
         return person_resolve(name, candidates=attendees)
@@ -237,7 +240,7 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
             defaults={"read_by": who(antitrust.get("read_by")), "kind": antitrust.get("kind") or AntitrustReading.Kind.ANTITRUST},
         )
 
-    base = meeting.approvals_made.count()
+    base = meeting.approvals_made.count() if form.get("minutes_approvals") else 0
     for order, row in enumerate(form.get("minutes_approvals") or [], start=base):
         of_date = _parse_date(row.get("meeting_date"))
         of_meeting = Meeting.objects.on_date(group, of_date).exclude(pk=meeting.pk).first() if of_date else None
@@ -249,39 +252,51 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
     # when two share a title (an imported post may repeat a heading).
     existing: dict[str, Topic] = {fold(t.title): t for t in meeting.topics.all()}
     topics = dict(existing)
-    base = len(existing)
-    for order, row in enumerate(form.get("topics") or [], start=base):
+    rows = form.get("topics") or []
+    created = Topic.objects.bulk_create(
+        Topic(meeting=meeting, order=len(existing) + i, title=row["title"], start_seconds=row.get("start_seconds"))
+        for i, row in enumerate(rows)
+        if fold(row["title"]) not in existing
+    )
+    fresh = iter(created)
+    points: list[TopicPoint] = []
+    for row in rows:
         topic = existing.get(fold(row["title"]))
+        first = topic.points.count() if topic is not None else 0
         if topic is None:
-            topic = Topic.objects.create(meeting=meeting, order=order, title=row["title"], start_seconds=row.get("start_seconds"))
+            topic = next(fresh)
             topics[fold(topic.title)] = topic
-        first = topic.points.count()
-        TopicPoint.objects.bulk_create(
-            TopicPoint(topic=topic, order=first + i, text=text.strip())
-            for i, text in enumerate(row.get("summary") or [])
-            if text.strip()
-        )
+        points += [
+            TopicPoint(topic=topic, order=first + i, text=text.strip()) for i, text in enumerate(row.get("summary") or []) if text.strip()
+        ]
+    TopicPoint.objects.bulk_create(points)
 
     def topic_of(title: str | None) -> Topic | None:
         return topics.get(fold(title)) if title else None
 
-    base = meeting.decisions.count()
-    for order, row in enumerate(form.get("decisions") or [], start=base):
-        Decision.objects.create(
-            meeting=meeting, topic=topic_of(row.get("topic")), order=order, text=row["text"], start_seconds=row.get("start_seconds")
+    if form.get("decisions"):
+        base = meeting.decisions.count()
+        Decision.objects.bulk_create(
+            Decision(
+                meeting=meeting, topic=topic_of(row.get("topic")), order=order, text=row["text"], start_seconds=row.get("start_seconds")
+            )
+            for order, row in enumerate(form["decisions"], start=base)
         )
-    base = meeting.action_items.count()
-    for order, row in enumerate(form.get("action_items") or [], start=base):
-        ActionItem.objects.create(
-            meeting=meeting,
-            topic=topic_of(row.get("topic")),
-            owner=who(row.get("owner")),
-            text=row["text"],
-            due=_parse_date(row.get("due")),
-            order=order,
-            start_seconds=row.get("start_seconds"),
+    if form.get("action_items"):
+        base = meeting.action_items.count()
+        ActionItem.objects.bulk_create(
+            ActionItem(
+                meeting=meeting,
+                topic=topic_of(row.get("topic")),
+                owner=who(row.get("owner")),
+                text=row["text"],
+                due=_parse_date(row.get("due")),
+                order=order,
+                start_seconds=row.get("start_seconds"),
+            )
+            for order, row in enumerate(form["action_items"], start=base)
         )
-    base = meeting.ballot_mentions.count()
+    base = meeting.ballot_mentions.count() if form.get("ballots") else 0
     for order, row in enumerate(form.get("ballots") or [], start=base):
         ballot_mention_save(meeting=meeting, identifier=row["id"], note=row.get("note") or "", order=order)
 

@@ -220,7 +220,15 @@ def meeting_agenda(request, pk):
         else:
             return HttpResponseBadRequest("Unknown action.")
         return redirect("minutes:meeting_agenda", pk=meeting.pk)
-    items = meeting.agenda_items.select_related("approval_of", "action_item__owner")
+    items = list(meeting.agenda_items.select_related("approval_of", "action_item__owner", "action_item__meeting"))
+    for item in items:
+        # A carried action item's text comes from minutes the viewer may not read (drafts, redactions).
+        action = item.action_item
+        item.shown_title = item.title
+        if action is not None and not (
+            access.can_view_action_item(request.user, action) and (not action.is_private or access.can_see_private(request.user, meeting))
+        ):
+            item.shown_title = f"Carried action item (from {action.meeting.date:%Y-%m-%d})"
     return render(request, "minutes/meeting_agenda.html", {"meeting": meeting, "items": items, "can_manage": can_manage})
 
 
@@ -251,7 +259,8 @@ def meeting_attendance(request, pk):
         )
         messages.success(request, "Attendance saved.")
         return redirect(meeting.get_absolute_url())
-    return render(request, "minutes/meeting_attendance.html", {"meeting": meeting, "form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "minutes/meeting_attendance.html", {"meeting": meeting, "form": form}, status=status)
 
 
 def _editor_formsets(data, meeting: Meeting):

@@ -244,7 +244,7 @@ def job_run(*, job_id: int) -> bool:
             with local_copy(recording) as path:
                 if recording.kind == Recording.Kind.TRANSCRIPT:
                     _report(job_id, TranscriptionJob.Stage.READING, 0, 1)
-                    utterances = read_transcript(path)
+                    utterances = read_transcript(path, name=recording.original_name)
                     with transaction.atomic():
                         transcript.segments.all().delete()
                         Segment.objects.bulk_create(

@@ -164,13 +164,21 @@ def parse_transcript(text: str, *, name: str = "transcript") -> list[Utterance]:
     return _parse_plain(text, name)
 
 
-def read_transcript(path: str | Path) -> list[Utterance]:
-    """Utterances of the transcript file at ``path`` (UTF-8; other bytes are replaced)."""
+# About 12 hours of speech: a longer "transcript" is not one meeting and would tie a worker up.
+MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024
+
+
+def read_transcript(path: str | Path, *, name: str | None = None) -> list[Utterance]:
+    """Utterances of the transcript file at ``path`` (UTF-8; other bytes are replaced). ``name`` is
+    the file's name as the user knows it, for messages (default: the stored file's name)."""
     path = Path(path)
+    name = name or path.name
     try:
+        if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
+            raise TranscriptError(f"{name}: the transcript is too long for one meeting (over {MAX_TRANSCRIPT_BYTES // 2**20} MB of text).")
         raw = path.read_bytes()
     except OSError as error:
-        raise TranscriptError(f"{path.name}: cannot be read ({error.strerror}).") from None
+        raise TranscriptError(f"{name}: cannot be read ({error.strerror}).") from None
     if b"\x00" in raw[:4096]:
-        raise TranscriptError(f"{path.name}: not a text transcript (it looks like a binary file).")
-    return parse_transcript(raw.decode("utf-8", errors="replace"), name=path.name)
+        raise TranscriptError(f"{name}: not a text transcript (it looks like a binary file).")
+    return parse_transcript(raw.decode("utf-8", errors="replace"), name=name)

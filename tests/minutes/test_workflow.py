@@ -311,6 +311,6 @@ def test_script_typed_into_the_draft_never_runs(client, cast, draft_meeting):
 def test_guest_lines_that_are_not_names_are_rejected(client, cast, draft_meeting):
     client.force_login(cast["chair"])
     response = client.post(reverse("minutes:meeting_attendance", args=[draft_meeting.pk]), {"guests": "x"})
-    assert response.status_code == 200 and "Full Name" in response.content.decode()
+    assert response.status_code == 400 and "Full Name" in response.content.decode()
     assert not Person.objects.filter(full_name="x").exists()
     assert Role.objects.count() == 5
