@@ -1,9 +1,10 @@
 """Speech to text: a recording in, timed segments out, with faster-whisper on the CPU (or a GPU).
 
 The file is decoded once, then transcribed in windows of at most ``WHISPER_WINDOW_SECONDS`` (10 minutes
-by default): one faster-whisper call over an hour peaked at 3.7 GB of memory, ten-minute windows at under
-1 GB. Each window is cut at the quietest moment near its end so no word is split, and its offset is added
-back to the times of its segments.
+by default): one faster-whisper call over an hour peaked at 3.7 GB of memory; ten-minute windows with the
+block-wise feature extractor below peak at about 0.7 GB with base (bench/README.md). Each window is cut
+at the quietest moment near its end so no word is split, and its offset is added back to the times of its
+segments.
 
 Settings (read with ``getattr(settings, NAME, default)``): WHISPER_MODEL (``base`` | ``tiny.en`` | a path
 to a CTranslate2 Whisper folder), WHISPER_DEVICE (cpu | cuda | auto), WHISPER_COMPUTE_TYPE, WHISPER_BEAM_SIZE,
@@ -85,8 +86,10 @@ PROGRESS_STEP_SECONDS = 30.0
 CUT_SEARCH_SECONDS = 15.0
 CUT_FRAME_SECONDS = 0.05
 CUT_QUIET_SECONDS = 0.5
-# faster-whisper keeps about 223 hotword tokens; a longer list only wastes the budget.
-HOTWORDS_MAX_CHARS = 600
+# Hotwords share Whisper's 448-token context with the previous window's text (up to 223 tokens) and the
+# text being written: 176 tokens of names left so little room that base dropped a third of the words
+# (WER 54%), while 34-72 tokens were harmless. The first terms of the vocabulary win.
+HOTWORDS_MAX_TOKENS = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,33 +151,40 @@ class AsrConfig:
 
         return Path(settings.VAR_DIR) / "whisper"
 
-    def transcribe_options(self, *, small_model: bool, vocabulary: Iterable[str] = ()) -> dict[str, Any]:
+    def transcribe_options(
+        self, *, small_model: bool, vocabulary: Iterable[str] = (), count_tokens: Callable[[str], int] | None = None
+    ) -> dict[str, Any]:
         """Keyword arguments for ``WhisperModel.transcribe`` (the benchmark passes the same ones to bare faster-whisper)."""
         hotwords_on = (not small_model) if self.hotwords is None else self.hotwords
         return {
             "language": self.language,
             "beam_size": self.beam_size,
             "vad_filter": self.vad_filter,
-            # Whisper's default VAD cut-off (2 s of silence) keeps turn-taking pauses inside one chunk.
+            # The default VAD cut-off (2 s of silence) keeps turn-taking pauses inside one chunk.
             "vad_parameters": {"min_silence_duration_ms": 2000, "speech_pad_ms": 400} if self.vad_filter else None,
-            "hotwords": (hotwords_text(vocabulary) or None) if hotwords_on else None,
+            "hotwords": (hotwords_text(vocabulary, count_tokens=count_tokens) or None) if hotwords_on else None,
         }
 
 
-def hotwords_text(vocabulary: Iterable[str]) -> str:
-    """Names, organizations and ballot ids as one hint string, deduplicated, within Whisper's prompt budget."""
+def hotwords_text(
+    vocabulary: Iterable[str], *, count_tokens: Callable[[str], int] | None = None, max_tokens: int = HOTWORDS_MAX_TOKENS
+) -> str:
+    """Names, organizations and ballot ids as one hint string, deduplicated, in order, within ``max_tokens``.
+
+    ``count_tokens`` is the model's tokenizer; without one, three characters count as a token (names and
+    ids tokenize densely).
+    """
+    count = count_tokens or (lambda text: -(-len(text) // 3))
     seen: set[str] = set()
     terms: list[str] = []
-    length = 0
     for raw in vocabulary:
         term = " ".join(str(raw).split())
         if not term or term.lower() in seen:
             continue
-        if length + len(term) + 2 > HOTWORDS_MAX_CHARS:
+        if count(", ".join([*terms, term])) > max_tokens:
             break
         seen.add(term.lower())
         terms.append(term)
-        length += len(term) + 2
     return ", ".join(terms)
 
 
@@ -251,6 +261,11 @@ def load_model(config: AsrConfig) -> tuple[Any, ResolvedModel]:
         return _models[key], resolved
 
 
+def token_counter(model: Any) -> Callable[[str], int]:
+    """Count tokens as faster-whisper will when it puts the hotwords in the prompt."""
+    return lambda text: len(model.hf_tokenizer.encode(" " + text, add_special_tokens=False).ids)
+
+
 def split_windows(audio: np.ndarray, window_seconds: float) -> list[tuple[int, int]]:
     """Cut ``audio`` into [start, end) sample ranges of at most ``window_seconds``.
 
@@ -297,7 +312,7 @@ def transcribe_audio(
     processes); their segments come back with times relative to the whole file.
     """
     model, resolved = load_model(config)
-    options = config.transcribe_options(small_model=resolved.small, vocabulary=vocabulary)
+    options = config.transcribe_options(small_model=resolved.small, vocabulary=vocabulary, count_tokens=token_counter(model))
     windows = list(windows) if windows is not None else split_windows(audio, config.window_seconds)
     total_seconds = sum(end - start for start, end in windows) / SAMPLE_RATE
     done_seconds = 0.0

@@ -219,9 +219,18 @@ def group_vocabulary(meeting: Meeting) -> tuple[list[Any], list[str]]:
         )
         for p in people
     ]
-    words = [p.full_name for p in people] + sorted({p.organization.name for p in people if p.organization})
-    words += list(meeting.group.ballots.values_list("identifier", flat=True)[:50])
-    return known, words
+    # Whisper keeps only the first few hint terms (asr caps them at 48 tokens): most likely first, i.e.
+    # people who came to the group's latest meetings, then their organizations, then ballots in flight.
+    recent = (
+        Person.objects.filter(attendances__meeting__group=meeting.group, attendances__meeting__starts_at__lte=meeting.starts_at)
+        .values_list("full_name", flat=True)
+        .order_by("-attendances__meeting__starts_at")[:200]
+    )
+    names = list(dict.fromkeys([*recent, *(p.full_name for p in people)]))
+    by_name = {p.full_name: p for p in people}
+    orgs = list(dict.fromkeys(by_name[n].organization.name for n in names if n in by_name and by_name[n].organization))
+    ballots = meeting.group.ballots.filter(status__in=["discussion", "voting"]).values_list("identifier", flat=True)[:20]
+    return known, names + orgs + list(ballots)
 
 
 def job_run(*, job_id: int) -> bool:
