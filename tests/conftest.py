@@ -1,10 +1,17 @@
 """A fixed cast (chair, minute taker, member, observer, outsider, staff) around one small group."""
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import zoneinfo
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from cscwg.celery import app as celery_app
 from minutes.models import Meeting, Minutes, Organization, Person, Role, WorkingGroup
@@ -96,3 +103,44 @@ def demo(db):
     from django.core.management import call_command
 
     call_command("load_demo", stdout=open("/dev/null", "w"))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for processes started by a test (worker, web server)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """A real `celery worker` process on the test database and the same broker (the VAR_DIR folder by
+    default, Redis when CELERY_BROKER_URL is set); stopped afterwards, its log printed."""
+    celery_app.conf.task_always_eager = False
+    env = {**os.environ, "DATABASE_URL": database_url(), "VAR_DIR": django_settings.VAR_DIR.as_posix()}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in this process only
+    log = open(tmp_path / "worker.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cscwg", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.seek(0)
+        print(log.read()[-3000:])
+        log.close()

@@ -9,18 +9,11 @@ Screenshots go to $E2E_ARTIFACTS_DIR (default artifacts/e2e/, git-ignored).
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-
-from cscwg.celery import app as celery_app
-from tests.test_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -165,32 +158,3 @@ def screenshot(page, artifacts_dir: Path, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 0
     return path
-
-
-@pytest.fixture
-def worker(transactional_db, tmp_path):
-    """A real `celery worker` process on the test database (and the same broker: the VAR_DIR folder by
-    default, Redis when CELERY_BROKER_URL is set). Tasks sent by the live server go to it."""
-    celery_app.conf.task_always_eager = False
-    env = {**os.environ, "DATABASE_URL": database_url(), "VAR_DIR": settings.VAR_DIR.as_posix()}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = open(tmp_path / "worker.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cscwg", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield proc
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.seek(0)
-        print(log.read()[-3000:])
-        log.close()

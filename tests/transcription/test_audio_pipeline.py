@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from minutes.models import Topic
 from tests.conftest import make_meeting
-from tests.test_worker import worker  # noqa: F401 - fixture
 from transcription.models import DraftItem, Segment, TranscriptionJob
 
 from .audio_fixtures import require_espeak, speak_script, write_wav
@@ -31,7 +30,7 @@ def tiny_model(monkeypatch, settings):
 
 
 @pytest.mark.worker
-def test_a_recording_becomes_reviewed_minutes_through_a_real_worker(client, cast, group, tiny_model, worker, tmp_path):  # noqa: F811
+def test_a_recording_becomes_reviewed_minutes_through_a_real_worker(client, cast, group, tiny_model, worker, tmp_path):
     require_espeak()
     audio, _lines = speak_script(SCRIPT)
     wav = write_wav(tmp_path / "meeting.wav", audio)
