@@ -347,7 +347,7 @@ SCWG_FORM = _form(
 MEETINGS = [
     (JAN27_FORM, "cscwg", "11:00", "America/New_York", "final", ""),
     (SEED_FORM, "cscwg", "11:00", "America/New_York", "final", SEED_POST),
-    (F2F55_FORM, "cscwg", "10:15", "America/Denver", "approved", ""),
+    (F2F55_FORM, "cscwg", "10:15", "America/Denver", "final", ""),
     (MAR10_FORM, "cscwg", "11:00", "America/New_York", "circulated", ""),
     (SCWG_FORM, "scwg", "11:00", "America/New_York", "final", ""),
 ]

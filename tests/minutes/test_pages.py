@@ -121,3 +121,11 @@ def test_ballot_pages_are_public(client, demo):
     body = client.get(reverse("ballots:detail", args=["CSC-6"])).content.decode()
     assert "Ian McMillan" in body and "Tim Hollebeek" in body and "Bruce Morton" in body
     assert client.get(reverse("ballots:detail", args=["NOPE-1"])).status_code == 404
+
+
+def test_meeting_times_show_in_the_meetings_zone_and_in_utc(client, demo):
+    from minutes.models import Meeting
+
+    session = Meeting.objects.get(f2f_number=55)  # 10:15 MST
+    body = client.get(session.get_absolute_url()).content.decode()
+    assert "Thursday 24 February 2022, 10:15 MST" in body and "(17:15 UTC)" in body
