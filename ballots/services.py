@@ -431,6 +431,28 @@ def ballot_mention_save(*, meeting: Meeting, identifier: str, note: str = "", or
     return mention
 
 
+def ballot_mentions_save(*, meeting: Meeting, rows: list[dict[str, Any]], empty: bool = False) -> None:
+    """Link the ballots of ``rows`` ({"id", "note"}) to ``meeting`` after those it has, in a few queries
+    (stubs for unknown ballots). ``empty``: the meeting has no links yet."""
+    if not empty:
+        base = meeting.ballot_mentions.count()
+        for order, row in enumerate(rows, start=base):
+            ballot_mention_save(meeting=meeting, identifier=row["id"], note=row.get("note") or "", order=order)
+        return
+    identifiers = [normalize_ballot_identifier(row["id"]) for row in rows]
+    known = {b.identifier: b for b in Ballot.objects.filter(identifier__in=identifiers)}
+    for identifier in dict.fromkeys(identifiers):
+        if identifier not in known:
+            known[identifier], _ = Ballot.objects.get_or_create(identifier=identifier, defaults={"group": meeting.group})
+    mentions: dict[str, BallotMention] = {}
+    for order, (identifier, row) in enumerate(zip(identifiers, rows, strict=True)):
+        if identifier in mentions:  # named twice: the later note and place win, as with one save per row
+            mentions[identifier].note, mentions[identifier].order = row.get("note") or "", order
+        else:
+            mentions[identifier] = BallotMention(ballot=known[identifier], meeting=meeting, note=row.get("note") or "", order=order)
+    BallotMention.objects.bulk_create(mentions.values())
+
+
 # -- F2F goals ----------------------------------------------------------------------------------
 
 

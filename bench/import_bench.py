@@ -41,6 +41,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--one-process", action="store_true", help="read and store in this process (no background reader)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -53,27 +54,30 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from minutes import matching
-    from minutes.archive import post_parse
-    from minutes.management.commands.import_minutes import known_organizations, post_import
+    from minutes.archive import posts_read
+    from minutes.management.commands.import_minutes import post_import, read_in_background, stored_organization_names
 
     call_command("migrate", verbosity=0)
     batch = posts(args.corpus, args.posts)
 
     start, cpu = time.perf_counter(), time.process_time()
-    for raw in batch:
-        post_parse(raw)
+    for _ in posts_read(batch, stored_organization_names()):
+        pass
     read, read_cpu = time.perf_counter() - start, time.process_time() - cpu
 
+    background = read_in_background(len(batch)) and not args.one_process
     start, cpu = time.perf_counter(), time.process_time()
     statuses: dict[str, int] = {}
+    storing = 0.0
     with matching.directory_scope() as directory:
-        for raw in batch:
-            archived = post_parse(raw, known_organizations=known_organizations(directory))
+        for archived in posts_read(batch, stored_organization_names(), background=background):
+            begun = time.perf_counter()
             with transaction.atomic():
                 status = post_import(archived=archived, directory=directory).status
+            storing += time.perf_counter() - begun
             statuses[status] = statuses.get(status, 0) + 1
     total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
 
@@ -81,10 +85,13 @@ def main() -> int:
     print(f"posts: {n} ({', '.join(f'{v} {k}' for k, v in sorted(statuses.items()))})")
     # CPU time of this process too: on a shared machine the wall clock also counts other people's work.
     print(f"read only:    {read:6.2f} s  {n / read:7.1f} posts/s   (CPU {read_cpu:6.2f} s, {n / read_cpu:7.1f} posts/s)")
+    print(f"storing only: {storing:6.2f} s  {n / storing:7.1f} posts/s   (the import's time in post_import)")
     print(
-        f"full import:  {total:6.2f} s  {n / total:7.1f} posts/s   (CPU {total_cpu:6.2f} s, {n / total_cpu:7.1f} posts/s)"
+        f"full import:  {total:6.2f} s  {n / total:7.1f} posts/s   (CPU of this process {total_cpu:6.2f} s;"
+        f" reading {'in a background process' if background else 'in this process'})"
         f"  target: {n} posts in <= {20 * n / 1000:.0f} s"
     )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, database {connection.vendor}")
     return 0
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import frontmatter
@@ -290,15 +292,18 @@ def _paragraph_units(plain: str, lead: str, rest: str, depth: int, strong: bool 
     return [Unit("para", _clean(plain), depth=depth, lead=_clean(lead), rest=_clean(rest), strong=strong)]
 
 
+_SPACES = re.compile(r"[ ]{2,}")
+
+
 def _clean(text: str) -> str:
     text = text.replace("\u00a0", " ").replace("\t", " ")
-    text = re.sub(r"[ ]{2,}", " ", text)
+    text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return text.strip()
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 # -- sections ------------------------------------------------------------------------------------
@@ -411,6 +416,18 @@ class People:
 
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*\.?"
 PERSON = rf"(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD}|van|de|von|del|da)){{0,3}}"
+# Patterns tried on every sentence of a post, compiled once.
+_SUBJECT = re.compile(rf"^(?P<who>{PERSON})\b")
+_NEXT_TAKER = re.compile(rf"(?i)minute[\s-]?taker for the next (?:call|meeting) (?:will be|is)\s+(?P<who>{PERSON})")
+_TASK_VERBS = (
+    r"(?:will(?: also)?|to|agreed to|agrees to|agree to|volunteered to|offered to|plans? to|planning to|is going to|"
+    r"takes? (?:an )?action to|intends? to|intended to|(?:has|have) (?:an )?action(?: item)? to|(?:is|are) to|will be)"
+)
+_OWNERS_AND_TASK = re.compile(
+    rf"(?:^|[,;]\s+|\band\s+|\bbut\s+)(?P<who>{PERSON}(?:\s*(?:,|and|&)\s*{PERSON})*)\s+(?:\([^)]*\)\s+)?"
+    rf"(?:(?:is|are)\s+\w+ing\s+.*?\s+and\s+)?{_TASK_VERBS}\s+(?P<verb>[\w-]+)(?P<rest>.*)$"
+)
+_BUT_WILL = re.compile(rf"^(?P<who>{PERSON})\b.*?\b(?:but|and) will\s+(?P<verb>[\w-]+)(?P<rest>.*)$")
 
 
 def _looks_like_person(text: str, people: People) -> bool:
@@ -623,6 +640,96 @@ def post_parse(raw: bytes | str, *, known_organizations: tuple[str, ...] = ()) -
         warnings=warnings,
         front_matter=match.group("yaml") if match else "",
     )
+
+
+class OrganizationNames:
+    """The organizations known while a batch of posts is read: those stored when it started, and those
+    named by the posts read before (as the import creates them). Helps ``attendees_from_text`` split
+    'Corey Bonnell DigiCert'. Depends only on the stored names and on the order of the posts, so reading
+    the batch in another process gives the same result as reading it in this one."""
+
+    def __init__(self, names: tuple[str, ...] | list[str] = (), aliases: tuple[str, ...] | list[str] = ()):
+        self.names: list[str] = []
+        self.keys: set[str] = {k for k in map(org_key, aliases) if k}
+        for name in names:
+            self._add(name)
+
+    def _add(self, name: str) -> None:
+        key = org_key(name)
+        if key and key not in self.keys:
+            self.keys.add(key)
+            self.names.append(name)
+
+    def learn(self, archived: Archived) -> None:
+        for row in archived.form.get("attendees") or []:
+            if row.get("organization"):
+                self._add(" ".join(row["organization"].split()))
+
+    def __call__(self) -> tuple[str, ...]:
+        return tuple(self.names)
+
+
+def _read_one(source: bytes | str | Path, known: OrganizationNames) -> Archived | ArchiveError:
+    try:
+        raw = Path(source).read_bytes() if isinstance(source, Path) else source
+        archived = post_parse(raw, known_organizations=known())
+    except ArchiveError as exc:
+        return exc
+    except OSError as exc:
+        return ArchiveError(f"cannot be read: {exc.strerror or exc}")
+    known.learn(archived)
+    return archived
+
+
+_worker_known: OrganizationNames | None = None
+
+
+def _worker_start(known: OrganizationNames) -> None:
+    global _worker_known
+    _worker_known = known
+
+
+def _worker_read(source: bytes | str | Path) -> Archived | ArchiveError:
+    assert _worker_known is not None
+    return _read_one(source, _worker_known)
+
+
+def posts_read(
+    sources: Iterable[bytes | str | Path], known: OrganizationNames, *, background: bool = False, ahead: int = 32
+) -> Iterator[Archived | ArchiveError]:
+    """Read posts (files, or their text) in order: each is an ``Archived``, or the ``ArchiveError``
+    saying why it cannot be read. With ``background``, one other process reads up to ``ahead`` posts
+    ahead while the caller stores the previous ones (reading is CPU work that needs no database: on a
+    machine with two cores an import takes about as long as its slower half). Same results either way."""
+    if not background:
+        for source in sources:
+            yield _read_one(source, known)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn": the reader starts clean (no copy of the caller's database connections) and imports only this module.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start, initargs=(known,)) as pool:
+        pending: deque = deque()
+        items = iter(sources)
+        try:
+            for source in items:
+                pending.append(pool.submit(_worker_read, source))
+                if len(pending) >= ahead:
+                    yield _learn(known, pending.popleft().result())
+            while pending:
+                yield _learn(known, pending.popleft().result())
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _learn(known: OrganizationNames, result: Archived | ArchiveError) -> Archived | ArchiveError:
+    if isinstance(result, Archived):
+        known.learn(result)  # the caller's copy follows the reader's
+    return result
 
 
 def body_parse(
@@ -1443,7 +1550,7 @@ class _Reader:
         return out
 
     def _subject(self, sentence: str) -> str | None:
-        m = re.match(rf"^(?P<who>{PERSON})\b", sentence)
+        m = _SUBJECT.match(sentence)
         if m and _looks_like_person(m["who"], self.people):
             return self.people.full(m["who"])
         return None
@@ -1455,7 +1562,7 @@ class _Reader:
             rest = m["rest"]
             owners, body = self._owners_and_task(rest)
             return [(o, body) for o in owners] if owners else [(None, rest)]
-        m = re.search(rf"(?i)minute[\s-]?taker for the next (?:call|meeting) (?:will be|is)\s+(?P<who>{PERSON})", text)
+        m = _NEXT_TAKER.search(text)
         if m and _looks_like_person(m["who"], self.people):
             return [(self.people.full(m["who"]), "Be minute taker for the next call")]
         if re.search(
@@ -1499,14 +1606,7 @@ class _Reader:
         return []
 
     def _owners_and_task(self, text: str) -> tuple[list[str], str]:
-        verbs = (
-            r"(?:will(?: also)?|to|agreed to|agrees to|agree to|volunteered to|offered to|plans? to|planning to|is going to|"
-            r"takes? (?:an )?action to|intends? to|intended to|(?:has|have) (?:an )?action(?: item)? to|(?:is|are) to|will be)"
-        )
-        pattern = re.compile(
-            rf"(?:^|[,;]\s+|\band\s+|\bbut\s+)(?P<who>{PERSON}(?:\s*(?:,|and|&)\s*{PERSON})*)\s+(?:\([^)]*\)\s+)?"
-            rf"(?:(?:is|are)\s+\w+ing\s+.*?\s+and\s+)?{verbs}\s+(?P<verb>[\w-]+)(?P<rest>.*)$"
-        )
+        pattern = _OWNERS_AND_TASK
         for m in pattern.finditer(text):
             if m["verb"].lower() not in ACTION_VERBS:
                 continue
@@ -1514,7 +1614,7 @@ class _Reader:
             if owners:
                 return owners, (m["verb"] + m["rest"]).strip(" .")
         # "Ian thinks ..., but will go back and look at it"
-        m = re.match(rf"^(?P<who>{PERSON})\b.*?\b(?:but|and) will\s+(?P<verb>[\w-]+)(?P<rest>.*)$", text)
+        m = _BUT_WILL.match(text)
         if m and m["verb"].lower() in ACTION_VERBS and _looks_like_person(m["who"], self.people):
             return [self.people.full(m["who"])], (m["verb"] + m["rest"]).strip(" .")
         return [], ""

@@ -102,6 +102,7 @@ class Directory:
 
     people: NameIndex | None = None
     organizations: NameIndex | None = None
+    groups: dict[Any, Any] = field(default_factory=dict)  # what a post names -> the working group
     uncertain: list[Uncertain] = field(default_factory=list)
     people_created: int = 0
     people_updated: int = 0

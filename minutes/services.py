@@ -126,7 +126,7 @@ def _parse_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def meeting_save_form(
     *,
     group: WorkingGroup,
@@ -138,8 +138,10 @@ def meeting_save_form(
     author: str = "",
     front_matter: str = "",
     meeting: Meeting | None = None,
+    finalized_at: dt.datetime | None = None,
 ) -> Meeting:
-    """Create (or replace the records of) a meeting from the structured minutes form."""
+    """Create (or replace the records of) a meeting from the structured minutes form. Final minutes are
+    finalized at ``finalized_at`` (e.g. an imported post's publication), else at the meeting's start."""
 
     info = form["meeting"]
     time_zone = time_zone or group.time_zone
@@ -166,6 +168,7 @@ def meeting_save_form(
         "chair": None,
         "minute_taker": None,
     }
+    created = meeting is None
     if meeting is None:
         meeting = Meeting.objects.create(**fields)
     else:
@@ -177,40 +180,45 @@ def meeting_save_form(
         AntitrustReading.objects.filter(meeting=meeting).delete()
         meeting.ballot_mentions.all().delete()
 
-    meeting_add_records(meeting=meeting, form=form)
-    Minutes.objects.update_or_create(
-        meeting=meeting,
-        defaults={
-            "body": body,
-            "status": minutes_status,
-            "author": author,
-            "front_matter": front_matter,
-            "circulated_at": None if minutes_status == Minutes.Status.DRAFT else starts_at,
-            "finalized_at": starts_at if minutes_status == Minutes.Status.FINAL else None,
-        },
-    )
+    meeting_add_records(meeting=meeting, form=form, empty=True)
+    minutes_fields = {
+        "body": body,
+        "status": minutes_status,
+        "author": author,
+        "front_matter": front_matter,
+        "circulated_at": None if minutes_status == Minutes.Status.DRAFT else starts_at,
+        "finalized_at": (finalized_at or starts_at) if minutes_status == Minutes.Status.FINAL else None,
+    }
+    if created:
+        Minutes.objects.create(meeting=meeting, **minutes_fields)
+    else:
+        Minutes.objects.update_or_create(meeting=meeting, defaults=minutes_fields)
     return meeting
 
 
-@transaction.atomic
-def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
+@transaction.atomic(savepoint=False)
+def meeting_add_records(*, meeting: Meeting, form: dict[str, Any], empty: bool = False) -> None:
     """Add what a (partial) structured form holds to a meeting's records, keeping what is there:
     attendees not yet listed, chair / minute taker / antitrust reading when given, approvals, topics
     with their points, decisions, action items, ballot links, next meeting and adjournment. Keys that
-    are absent from ``form`` are left alone, so one accepted draft item can be added at a time."""
-    from ballots.services import ballot_mention_save
+    are absent from ``form`` are left alone, so one accepted draft item can be added at a time.
+    ``empty``: the meeting is known to have no records yet (saves reading them: an import stores
+    thousands of meetings)."""
+    from ballots.services import ballot_mentions_save
 
     group = meeting.group
-    attendances = list(meeting.attendances.select_related("person"))
+    attendances = [] if empty else list(meeting.attendances.select_related("person"))
     attendees: list[Person] = [a.person for a in attendances]
+    listed = {p.pk for p in attendees}
     next_order = max((a.order for a in attendances), default=-1) + 1
     # Rows are written with bulk_create: an imported post has dozens of them.
     new_attendances: list[Attendance] = []
     for row in form.get("attendees") or []:
         org = organization_resolve(row.get("organization"))
         person = person_resolve(row["name"], organization=org)
-        if any(p.pk == person.pk for p in attendees):
+        if person.pk in listed:
             continue
+        listed.add(person.pk)
         attendees.append(person)
         new_attendances.append(Attendance(meeting=meeting, person=person, organization=org or person.organization, order=next_order))
         next_order += 1
@@ -222,12 +230,14 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
     changed = []
     for key in ("chair", "minute_taker"):
         if form.get(key):
-            setattr(meeting, key, who(form[key]))
-            changed.append(key)
-    if form.get("next_meeting"):
+            person = who(form[key])
+            if getattr(meeting, f"{key}_id") != (person.pk if person else None):
+                setattr(meeting, key, person)
+                changed.append(key)
+    if form.get("next_meeting") and meeting.next_meeting_date != _parse_date(form["next_meeting"]):
         meeting.next_meeting_date = _parse_date(form["next_meeting"])
         changed.append("next_meeting_date")
-    if form.get("adjourned"):
+    if form.get("adjourned") and not meeting.adjourned:
         meeting.adjourned = True
         changed.append("adjourned")
     if changed:
@@ -235,22 +245,29 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
 
     antitrust = form.get("antitrust_statement") or {}
     if antitrust.get("read"):
-        AntitrustReading.objects.update_or_create(
-            meeting=meeting,
-            defaults={"read_by": who(antitrust.get("read_by")), "kind": antitrust.get("kind") or AntitrustReading.Kind.ANTITRUST},
-        )
+        reading = {"read_by": who(antitrust.get("read_by")), "kind": antitrust.get("kind") or AntitrustReading.Kind.ANTITRUST}
+        if empty:
+            AntitrustReading.objects.create(meeting=meeting, **reading)
+        else:
+            AntitrustReading.objects.update_or_create(meeting=meeting, defaults=reading)
 
-    base = meeting.approvals_made.count() if form.get("minutes_approvals") else 0
-    for order, row in enumerate(form.get("minutes_approvals") or [], start=base):
-        of_date = _parse_date(row.get("meeting_date"))
-        of_meeting = Meeting.objects.on_date(group, of_date).exclude(pk=meeting.pk).first() if of_date else None
-        MinutesApproval.objects.create(
-            acted_at=meeting, of_meeting=of_meeting, of_date=of_date, outcome=row["outcome"], note=row.get("note") or "", order=order
-        )
+    if form.get("minutes_approvals"):
+        base = 0 if empty else meeting.approvals_made.count()
+        approvals = []
+        for order, row in enumerate(form["minutes_approvals"], start=base):
+            of_date = _parse_date(row.get("meeting_date"))
+            of_meeting = Meeting.objects.on_date(group, of_date).exclude(pk=meeting.pk).first() if of_date else None
+            approvals.append(
+                MinutesApproval(
+                    acted_at=meeting, of_meeting=of_meeting, of_date=of_date, outcome=row["outcome"], note=row.get("note") or "",
+                    order=order,
+                )
+            )
+        MinutesApproval.objects.bulk_create(approvals)
 
     # Points for a topic the meeting already has are added to it; topics of this form are new even
     # when two share a title (an imported post may repeat a heading).
-    existing: dict[str, Topic] = {fold(t.title): t for t in meeting.topics.all()}
+    existing: dict[str, Topic] = {} if empty else {fold(t.title): t for t in meeting.topics.all()}
     topics = dict(existing)
     rows = form.get("topics") or []
     created = Topic.objects.bulk_create(
@@ -275,7 +292,7 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
         return topics.get(fold(title)) if title else None
 
     if form.get("decisions"):
-        base = meeting.decisions.count()
+        base = 0 if empty else meeting.decisions.count()
         Decision.objects.bulk_create(
             Decision(
                 meeting=meeting, topic=topic_of(row.get("topic")), order=order, text=row["text"], start_seconds=row.get("start_seconds")
@@ -283,7 +300,7 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
             for order, row in enumerate(form["decisions"], start=base)
         )
     if form.get("action_items"):
-        base = meeting.action_items.count()
+        base = 0 if empty else meeting.action_items.count()
         ActionItem.objects.bulk_create(
             ActionItem(
                 meeting=meeting,
@@ -296,9 +313,8 @@ def meeting_add_records(*, meeting: Meeting, form: dict[str, Any]) -> None:
             )
             for order, row in enumerate(form["action_items"], start=base)
         )
-    base = meeting.ballot_mentions.count() if form.get("ballots") else 0
-    for order, row in enumerate(form.get("ballots") or [], start=base):
-        ballot_mention_save(meeting=meeting, identifier=row["id"], note=row.get("note") or "", order=order)
+    if form.get("ballots"):
+        ballot_mentions_save(meeting=meeting, rows=form["ballots"], empty=empty)
 
 
 # -- records -> form ---------------------------------------------------------------------------

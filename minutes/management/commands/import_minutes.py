@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
 from minutes import matching
-from minutes.archive import Archived, ArchiveError, GroupInfo, forms_match, post_parse
+from minutes.archive import Archived, ArchiveError, GroupInfo, OrganizationNames, forms_match, posts_read
 from minutes.models import Meeting, Minutes, Organization, WorkingGroup
 from minutes.names import fold
 from minutes.services import meeting_save_form, meeting_with_records, minutes_to_form, person_resolve
@@ -119,6 +120,20 @@ def known_organizations(directory: matching.Directory) -> tuple[str, ...]:
     return tuple(Organization.objects.values_list("name", flat=True))
 
 
+def stored_organization_names() -> OrganizationNames:
+    """The stored organizations, to read a batch of posts with (``posts_read``)."""
+    rows = list(Organization.objects.values_list("name", "aliases"))
+    return OrganizationNames([name for name, _ in rows], [alias for _, aliases in rows for alias in aliases or ()])
+
+
+# Below this many posts, starting a reader process costs more than it saves.
+BACKGROUND_READ_FROM = 20
+
+
+def read_in_background(count: int) -> bool:
+    return count >= BACKGROUND_READ_FROM and (os.cpu_count() or 1) > 1
+
+
 def post_import(
     *, archived: Archived, directory: matching.Directory, group: WorkingGroup | None = None, summary: Summary | None = None
 ) -> Imported:
@@ -130,7 +145,9 @@ def post_import(
     if group is None:
         if archived.group is None:
             raise ArchiveError("the title and tags name no known working group; give --group")
-        group = group_for(archived.group, summary)
+        group = directory.groups.get(archived.group)
+        if group is None:
+            group = directory.groups[archived.group] = group_for(archived.group, summary)
     if not form["meeting"].get("date"):
         raise ArchiveError("no meeting date in the title, body or front matter")
     day = dt.date.fromisoformat(form["meeting"]["date"])
@@ -157,11 +174,9 @@ def post_import(
         author=archived.author,
         front_matter=archived.front_matter,
         meeting=meeting,
-    )
-    posted = _posted_at(archived.posted, group.time_zone)
-    if posted is not None:
         # The posting date is when these minutes were published as final.
-        Minutes.objects.filter(meeting=meeting).update(finalized_at=posted)
+        finalized_at=_posted_at(archived.posted, group.time_zone),
+    )
     return Imported(status, meeting, archived)
 
 
@@ -196,9 +211,11 @@ class Command(BaseCommand):
             self._report(summary, directory, dry_run=options["dry_run"])
 
     def _import_all(self, files, override, json_out, summary, directory, verbosity):
-        for path in files:
+        read = posts_read(files, stored_organization_names(), background=read_in_background(len(files)))
+        for path, archived in zip(files, read, strict=True):
             try:
-                archived = post_parse(path.read_bytes(), known_organizations=known_organizations(directory))
+                if isinstance(archived, ArchiveError):
+                    raise archived
                 with transaction.atomic():
                     result = post_import(archived=archived, directory=directory, group=override, summary=summary)
             except ArchiveError as exc:
@@ -207,6 +224,7 @@ class Command(BaseCommand):
             except (DatabaseError, ValueError) as exc:
                 # The post's records were rolled back: names indexed meanwhile may not exist.
                 directory.people = directory.organizations = None
+                directory.groups.clear()
                 summary.failed.append((str(path), f"could not be stored: {exc}"))
                 continue
             setattr(summary, result.status, getattr(summary, result.status) + 1)
