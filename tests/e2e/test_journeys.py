@@ -1,6 +1,7 @@
-"""Four journeys through the real pages in Chromium, each ending in assertions on what the page shows
-and what was stored, with a screenshot; then every main page checked for console errors, one <h1>,
-labelled form fields and a phone-width layout without sideways scrolling."""
+"""Four journeys through the real pages in Chromium (the first from a spoken recording and from a
+transcript), each ending in assertions on what the page shows and what was stored, with a screenshot;
+then every main page checked for console errors, one <h1>, labelled form fields and a phone-width layout
+without sideways scrolling."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from ballots import services as ballot_services
 from ballots.models import Ballot, Endorsement, F2FMeeting, Goal, Vote
 from minutes import services
-from minutes.models import ActionItem, Minutes, MinutesApproval, MinutesComment, Topic, TopicPoint
+from minutes.models import ActionItem, Minutes, MinutesApproval, MinutesComment, Person, Topic, TopicPoint
 from tests.ballots.factories import make_members
 from tests.conftest import make_meeting
 from transcription import services as transcription_services
@@ -72,6 +73,116 @@ def wait_for(condition, *, seconds: float = 20.0, what: str = "") -> None:
 
 
 # -- 1. the minute taker: upload, progress, review, circulate ------------------------------------
+
+# A short call spoken by espeak-ng at test time (about 37 s), with three action items said the way a chair
+# says them. The cast gets ordinary names for it: tiny.en hears "Member Person" as "Memberperson".
+SPOKEN_NAMES = {"chair": "Helen Clark", "taker": "Peter Brown", "member": "Mary Jones"}
+SPOKEN_CALL = [
+    ("chair", "Good morning everyone. This is the May call of the working group."),
+    ("chair", "The first topic is the test plan for key protection."),
+    ("chair", "Mary Jones, can you take an action to send the new draft to the mailing list before Friday?"),
+    ("member", "Yes, I will send it before Friday."),
+    ("chair", "Peter Brown, please take an action to update the wiki page next week."),
+    ("taker", "Sure, I will do that."),
+    ("taker", "And one more action item for Helen Clark, to ask the other group about the test plan by Monday."),
+    ("chair", "Thank you all. The meeting is adjourned."),
+]
+
+# Run in every page the browser opens from then on: on the job page, what the progress bar shows, every 100 ms.
+WATCH_PROGRESS = """window.seenProgress = [];
+setInterval(() => { const bar = document.getElementById("job-progress"), seen = window.seenProgress;
+  if (bar && seen[seen.length - 1] !== bar.value) seen.push(bar.value); }, 100);"""
+
+# The player plays, a little past the second it was sent to.
+PLAYING_FROM = """start => { const p = document.getElementById("player");
+  return !p.paused && p.currentTime > start && p.currentTime < start + 8; }"""
+
+
+@pytest.fixture
+def tiny_worker(monkeypatch, settings, request):
+    """A real worker transcribing with the small tiny.en model: the setting is in place before it starts."""
+    monkeypatch.setenv("WHISPER_MODEL", "tiny.en")
+    settings.WHISPER_MODEL = "tiny.en"
+    return request.getfixturevalue("worker")
+
+
+@pytest.mark.worker
+def test_minute_taker_uploads_a_recording_watches_it_transcribed_plays_the_evidence_and_circulates(
+    visit, cast, group, tiny_worker, artifacts_dir, tmp_path
+):
+    from tests.transcription.audio_fixtures import require_espeak, speak_script, write_wav
+
+    require_espeak()
+    for role, name in SPOKEN_NAMES.items():
+        Person.objects.filter(user=cast[role]).update(full_name=name)
+    audio, _lines = speak_script(SPOKEN_CALL)
+    wav = write_wav(tmp_path / "may-call.wav", audio).read_bytes()
+    meeting = make_meeting(group, dt.date(2024, 5, 16), minute_taker=cast["taker"].person, title="May call")
+    page = visit().page()
+    log_in(page, "taker", next_url=meeting.get_absolute_url())
+
+    page.get_by_role("link", name="Upload recording or transcript").click()
+    page.get_by_label("Recording or transcript").set_input_files(files=[{"name": "may-call.wav", "mimeType": "audio/wav", "buffer": wav}])
+    page.add_init_script(WATCH_PROGRESS)
+    page.get_by_role("button", name="Upload").click()
+
+    # The worker decodes, transcribes with tiny.en and drafts; the page polls and the bar fills up to 100%.
+    expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
+    expect(page.locator("#job-percent")).to_have_text("100%", timeout=180_000)
+    seen = page.evaluate("() => window.seenProgress")
+    print("progress bar showed", seen)
+    assert seen[0] < 100 and seen[-1] == 100 and seen == sorted(seen), seen
+    job = TranscriptionJob.objects.get(recording__meeting=meeting)
+    assert job.status == TranscriptionJob.Status.DONE and job.attempts == 1 and job.recording.kind == "media"
+    page.get_by_role("link", name="Review the draft").click()
+
+    expect(page.locator("h1")).to_have_text("Review the drafted minutes")
+    actions = list(DraftItem.objects.filter(draft__recording__meeting=meeting, kind=DraftItem.Kind.ACTION_ITEM).order_by("order"))
+    # Owners and due dates exactly; the wording by its key words (tiny.en may drop a small word).
+    assert [(a.payload["owner"], a.payload["due"]) for a in actions] == [
+        ("Mary Jones", "2024-05-17"),  # the Friday after the meeting
+        ("Peter Brown", None),
+        ("Helen Clark", "2024-05-20"),  # the Monday after
+    ], [a.payload for a in actions]
+    for item, words in zip(actions, ("send the new draft", "update the wiki page", "ask the other group"), strict=True):
+        assert item.payload["text"].lower().startswith(words), item.payload
+
+    # Playing an item's evidence: the player jumps to the item's second and plays from there.
+    first = actions[0]
+    page.locator(f"#item-{first.pk}").locator("a.evidence").click()
+    page.wait_for_function(PLAYING_FROM, arg=first.evidence_start)
+    expect(page.locator(".transcript p.highlight")).to_contain_text("new draft")
+    page.evaluate("() => document.getElementById('player').pause()")
+
+    accepted, rejected = actions[:2], actions[2]
+    for item in accepted:
+        page.locator(f"#item-{item.pk}").get_by_role("button", name="Accept").click()
+        expect(page.locator(f"#item-{item.pk} .badge")).to_have_text("Accepted")
+    page.locator(f"#item-{rejected.pk}").get_by_role("button", name="Reject").click()
+    expect(page.locator(f"#item-{rejected.pk} .badge")).to_have_text("Rejected")
+    screenshot(page, artifacts_dir, "1-taker-reviewed-recording")
+
+    stored = ActionItem.objects.filter(meeting=meeting).select_related("owner").order_by("order")
+    assert [(a.owner.full_name, a.text, a.start_seconds) for a in stored] == [
+        (item.payload["owner"], item.payload["text"], item.evidence_start) for item in accepted
+    ]
+    assert DraftItem.objects.get(pk=rejected.pk).status == DraftItem.Status.REJECTED
+    assert not ActionItem.objects.filter(text__icontains="other group").exists()
+
+    page.get_by_role("link", name="May call").first.click()
+    page.get_by_role("button", name="Circulate for review").click()  # the confirm() dialog is accepted
+    expect(page.locator(".messages")).to_contain_text("Draft circulated")
+    expect(page.locator(".badge.circulated")).to_have_text("Circulated")
+    for item in accepted:
+        expect(page.locator("main")).to_contain_text(item.payload["text"])
+    expect(page.locator("main")).not_to_contain_text(rejected.payload["text"])
+    screenshot(page, artifacts_dir, "1-taker-circulated-recording")
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.status == Minutes.Status.CIRCULATED and minutes.circulated_at is not None
+    assert rejected.payload["text"] not in minutes.body
+
+
+# The same journey from a WebVTT transcript (no speech-to-text): the transcript path through the pages.
 
 
 @pytest.mark.worker

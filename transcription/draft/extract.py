@@ -347,7 +347,25 @@ _HANDOVER = re.compile(
     re.I,
 )
 _ACCEPT = re.compile(r"^\W*(?:yes|yeah|yep|sure|will do|of course|ok|okay|absolutely|happy to|no problem|I can|I'll|I will)\b", re.I)
+_REFUSE = re.compile(
+    r"^\W*(?:no\b(?! problem)|sorry|unfortunately|I can't|I cannot|I won't|I'm not able|I am not able|not me\b|I'd rather not)", re.I
+)
 _TOO = re.compile(r"\b(?:as well|too|also)\b", re.I)
+# "take an action to ...": what follows is the task ("Bruce, please take an action to update the wiki").
+_ACTION_PHRASE = re.compile(r"^(?:please\s+)?(?:take|have|get) (?:an|the|one|another) action(?: item)?(?: to| on)?\s+", re.I)
+_FIRST_PERSON = re.compile(r"^\W*(?:(?:and|so|then)\s+)?I(?:'ll| will| can|'m going to| am going to)\b", re.I)
+_ASKED_FOR_ACTION = re.compile(r"\btake (?:an|the|one|another) action\b", re.I)
+_NAME = r"[A-Z][a-z][\w'-]*(?: [A-Z][\w'-]+)?"
+# An action said as the minutes would write it, owner first or after "for": "Action item for Helen Clark:
+# ask the other group ...", "Action: Bruce to send the slides", "Bruce has an action to update the wiki".
+_ASSIGNED = re.compile(
+    rf"^(?i:(?:(?:okay|ok|so|and|alright|also|then|next|one more)[,.]?\s+)*(?:(?:an?|the|one|another|new|next)\s+)?action(?: item)?)"
+    rf"(?:(?:\s+(?i:is))?\s+(?i:for|on)\s+(?P<name>{_NAME})(?:\s*[:,;.\u2013-]\s*|\s+(?i:to)\s+)|\s*[:,.]?\s+(?P<name2>{_NAME})\s+(?i:to)\s+)(?P<rest>.*)"
+)
+_HAS_ACTION = re.compile(
+    rf"\b(?P<name>(?!(?:And|So|Then|Okay|But|Now|Also|Yes|Yeah|Well|It|That|This|There|Everyone|Nobody)\b){_NAME})"
+    r" (?i:has|takes|took|gets|got) (?i:an|the|one|another) (?i:action)(?: (?i:item))? (?i:to|on) (?P<rest>.+)"
+)
 
 
 def _first_verb(rest: str) -> str:
@@ -355,8 +373,8 @@ def _first_verb(rest: str) -> str:
     return words[0] if words else ""
 
 
-def _commitment_text(sentence: str, rest: str, ctx: Context, cue: Cue) -> str:
-    text = rest
+def _commitment_text(sentence: str, rest: str, ctx: Context, cue: Cue, *, resolve: bool = True) -> str:
+    text = _ACTION_PHRASE.sub("", rest.strip())
     # "The minutes from that call, I'll get them out": the pronoun stands for the phrase before it.
     head = re.match(r"^(?P<np>[^,]{4,60}),\s*I(?:'ll| will)\b", sentence)
     if head and re.search(r"\b(?:them|it)\b", text) and not re.match(r"(?:so|and|okay|yes|yeah)\b", head.group("np"), re.I):
@@ -378,7 +396,8 @@ def _commitment_text(sentence: str, rest: str, ctx: Context, cue: Cue) -> str:
         text = re.sub(r"\bthe ballot\b", f"the {ballot} ballot", text, count=1)
     # "I'll send out more information on that": say what 'that' was.
     if (
-        re.search(r"\b(?:on|about|with|for) (?:that|this|it)$|\b(?:do|send) (?:that|it|this)$", text.rstrip("."))
+        resolve
+        and re.search(r"\b(?:on|about|with|for) (?:that|this|it)$|\b(?:do|send) (?:that|it|this)$", text.rstrip("."))
         and len(content_words(text)) < 4
     ):
         earlier = [s for s in cue.sentences if s != sentence and cue.sentences.index(s) < cue.sentences.index(sentence)]
@@ -409,16 +428,47 @@ def _antecedent(ctx: Context, cue: Cue, upto: str) -> str | None:
     return None
 
 
+def _sentence_after(ctx: Context, cue: Cue, n: int) -> tuple[tuple[int, int], str] | None:
+    """The sentence said right after sentence ``n`` of ``cue`` (in it, or the next cue's first), with its place."""
+    if n + 1 < len(cue.sentences):
+        return (cue.index, n + 1), cue.sentences[n + 1]
+    following = next((c for c in ctx.cues[cue.index + 1 :] if c.sentences), None)
+    return ((following.index, 0), following.sentences[0]) if following else None
+
+
+def _assigned(ctx: Context, cue: Cue, n: int, sentence: str) -> tuple[str, str, str] | None:
+    """(owner, task, sentence with its date) for an action said with its owner ('Action item for Helen
+    Clark: ask ...', 'Bruce has an action to ...'); the task may be the next sentence ('Action for Bruce.
+    Send the slides to the list.')."""
+    match = _ASSIGNED.match(sentence) or _HAS_ACTION.search(sentence)
+    if not match:
+        return None
+    owner = ctx.person(match.group("name") or match.groupdict().get("name2"))
+    rest, said = re.sub(r"^(?:is )?to\s+", "", match.group("rest").strip(), flags=re.I), sentence
+    if owner and not rest:
+        after = _sentence_after(ctx, cue, n)
+        rest, said = (after[1], f"{sentence} {after[1]}") if after else ("", sentence)
+    return (owner, rest, said) if owner and rest else None
+
+
 def action_items(ctx: Context) -> list[dict]:
     items: list[dict] = []
+    # Without speaker labels, the sentence that accepts a request is taken to be the addressee's, so
+    # "Yes, I will send it by Friday" after "Maria, can you take an action to ...?" is Maria's.
+    answered: dict[tuple[int, int], str] = {}
     for i, cue in enumerate(ctx.cues):
         if cue.phase in _SKIP_PHASES:
             continue
-        for sentence in cue.sentences:
+        for n, sentence in enumerate(cue.sentences):
             if re.match(r"\W*if\b", sentence, re.I) or _ENDORSE.search(sentence) or _TAKER_SELF.search(sentence):
                 continue
-            owners: list[str] = []
+            owners: list[str | None] = []
             text = ""
+            assigned = _assigned(ctx, cue, n, sentence)
+            if assigned:
+                owner, rest, said = assigned
+                items.append(_item(ctx, cue, said, owner, _commitment_text(sentence, rest, ctx, cue)))
+                continue
             joint = _JOINT.search(sentence)
             request = _REQUEST.match(sentence)
             commit = _COMMIT.search(sentence)
@@ -431,25 +481,40 @@ def action_items(ctx: Context) -> list[dict]:
                 continue
             if request and not _HANDOVER.search(sentence):
                 addressee = ctx.person(request.group("name"))
-                replies = [c for c in ctx.cues[i + 1 : i + 4] if c.speaker == addressee]
-                if addressee and addressee != cue.speaker and replies and _ACCEPT.match(replies[0].text):
+                # "take an action to" assigns the task: it stands unless the addressee declines.
+                explicit = bool(_ASKED_FOR_ACTION.search(sentence))
+                if cue.speaker:
+                    replies = [c for c in ctx.cues[i + 1 : i + 4] if c.speaker == addressee]
+                    reply = (None, replies[0].text) if replies else None
+                else:
+                    reply = _sentence_after(ctx, cue, n)
+                accepted = bool(reply and _ACCEPT.match(reply[1]) and not _REFUSE.match(reply[1]))
+                declined = bool(reply and _REFUSE.match(reply[1]))
+                if addressee and addressee != cue.speaker and (accepted or (explicit and not declined)):
                     text = _commitment_text(sentence, request.group("rest").rstrip("?"), ctx, cue)
                     owners = [addressee]
+                    if accepted and not cue.speaker:
+                        answered[reply[0]] = addressee
+                        # "Yeah, I can do that. I'll go back through the ballots ...": the task follows the yes.
+                        after = _sentence_after(ctx, ctx.cues[reply[0][0]], reply[0][1])
+                        if len(content_words(reply[1])) < 3 and after and _FIRST_PERSON.match(after[1]):
+                            answered[after[0]] = addressee
             elif commit and not sentence.rstrip().endswith("?"):
-                verb = _first_verb(commit.group("rest"))
+                task = _ACTION_PHRASE.sub("", commit.group("rest"))
+                verb = _first_verb(task)
                 is_can = re.match(r"I can\b", commit.group(0), re.I)
                 if verb in _NOT_TASKS or (is_can and verb not in _TASK_VERBS | {"do", "take"}):
                     continue
                 if is_can and verb in ("do", "take") and not _was_asked(ctx, cue):
                     continue
-                text = _commitment_text(sentence, commit.group("rest"), ctx, cue)
+                speaker = cue.speaker or answered.get((cue.index, n))
+                # An answer is the same task as its request ('Yes, I'll do that' says nothing more): the two merge.
+                text = _commitment_text(sentence, commit.group("rest"), ctx, cue, resolve=speaker == cue.speaker)
                 if _TOO.search(sentence) and len(content_words(text)) < 3:
-                    previous = next(
-                        (it for it in reversed(items) if it["topic"] == ctx.topic_title(cue) and it["owner"] != cue.speaker), None
-                    )
+                    previous = next((it for it in reversed(items) if it["topic"] == ctx.topic_title(cue) and it["owner"] != speaker), None)
                     if previous:
                         text = previous["text"]
-                owners = [cue.speaker]  # None without speaker labels: the reviewer assigns it
+                owners = [speaker]  # None without speaker labels (unless it answers a request): the reviewer assigns it
             elif third and third.group("verb").lower() in _TASK_VERBS | {"have", "take"}:
                 name = third.group("name")
                 said_before = cue.text[: cue.text.find(sentence)] + sentence[: third.start()]
@@ -470,12 +535,16 @@ def _was_asked(ctx: Context, cue: Cue) -> bool:
     return any(first and first in c.text and c.speaker != cue.speaker for c in ctx.cues[max(0, cue.index - 2) : cue.index])
 
 
-def _item(ctx: Context, cue: Cue, sentence: str, owner: str | None, text: str) -> dict:
+def _due(ctx: Context, sentence: str) -> str | None:
     due = find_date(sentence, ctx.meeting_date, future=True) if ctx.meeting_date else find_date(sentence, None)
+    return _date_str(due[0]) if due else None
+
+
+def _item(ctx: Context, cue: Cue, sentence: str, owner: str | None, text: str) -> dict:
     return {
         "owner": owner,
         "text": shorten(text, 24),
-        "due": _date_str(due[0]) if due else None,
+        "due": _due(ctx, sentence),
         "topic": ctx.topic_title(cue),
         "start_seconds": cue.start,
     }

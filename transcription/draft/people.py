@@ -55,18 +55,38 @@ class Roster:
         for pool in pools:
             exact = [n for n in pool if fold(n) == key]
             exact += [p.name for p in self.known if p.name in pool and any(fold(a) == key for a in p.aliases)]
-            if exact:
-                return exact[0]
-            fits = [n for n in pool if name_matches(mention, n)]
+            fits = exact[:1] or [n for n in pool if name_matches(mention, n)]
             if len(fits) == 1:
-                return fits[0]
+                return self._as_known(fits[0]) if everyone else fits[0]
             if len(fits) > 1:
                 return None
+        if everyone and len(mention.split()) >= 2:
+            close = _close_spelling(mention, self.known)
+            return close.name if close else None
         return None
+
+    def _as_known(self, name: str) -> str:
+        """The known person a name said aloud stands for when speech-to-text misspelt it ('Marie Lopez' for
+        Maria Lopez); else the name as it is."""
+        if name in self.mentioned and not any(fold(p.name) == fold(name) for p in self.known):
+            close = _close_spelling(name, self.known)
+            if close:
+                return close.name
+        return name
 
 
 def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
+
+
+def _close_spelling(label: str, known: list[KnownPerson]) -> KnownPerson | None:
+    """The one known person whose name is a close spelling of ``label`` (word order swapped, a letter or two off)."""
+    scored = sorted(
+        ((max(_similar(label, p.name), _similar(" ".join(reversed(label.split())), p.name)), p) for p in known), key=lambda x: -x[0]
+    )
+    if scored and scored[0][0] >= 0.85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05):
+        return scored[0][1]
+    return None
 
 
 def match_known(label: str, known: list[KnownPerson]) -> KnownPerson | None:
@@ -80,12 +100,7 @@ def match_known(label: str, known: list[KnownPerson]) -> KnownPerson | None:
     if len(fits) == 1:
         return fits[0]
     # Word order swapped ("Inaba Atsushi") or a misspelling ("Dimitri Zacharopolous").
-    scored = sorted(
-        ((max(_similar(label, p.name), _similar(" ".join(reversed(label.split())), p.name)), p) for p in known), key=lambda x: -x[0]
-    )
-    if scored and scored[0][0] >= 0.85 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05):
-        return scored[0][1]
-    return None
+    return _close_spelling(label, known)
 
 
 def normalise_speakers(cues: list[Cue], known: list[KnownPerson]) -> None:
