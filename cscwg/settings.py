@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "minutes",
     "ballots",
     "transcription",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cscwg.middleware.DatabaseUnavailableMiddleware",  # a lost database connection: 503 "try again", not a 500
 ]
 
 ROOT_URLCONF = "cscwg.urls"
@@ -93,8 +95,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file (not :memory:) so that a real worker process can share the test database;
     # one per test process, so that two test runs on one checkout do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # WAL: the web server and the worker read while the other writes; synchronous=NORMAL is safe with
+    # WAL (a crash loses at most the last commits, never the file) and spares an fsync per commit.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so two that write wait for each other
+    # (up to `timeout` seconds) instead of one failing with "database is locked" as it upgrades its lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache of rendered page fragments (minutes/pagecache.py; every write invalidates it): files in VAR_DIR/cache by
+# default, shared by all processes on this machine; CACHE_URL=redis://host:6379/1 for Redis (several machines
+# can share it), file:///path for another folder, dummy:// to turn it off. No per-process (LocMem) option: a
+# worker would go on serving what another process's write has made stale.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+elif CACHE_URL.startswith("dummy://"):
+    _cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+elif CACHE_URL == "" or CACHE_URL.startswith("file://"):
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_URL {CACHE_URL!r}: use redis://host:port/db, file:///folder or dummy://.")
+CACHES = {"default": {**_cache, "KEY_PREFIX": "cscwg"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,6 +178,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _folder in ("queue", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A Redis that is down or stops answering must not hold an upload: publishing gives up after a few seconds
+    # (redis-py waits forever by default) and the job stays queued for the periodic sweep.
+    _broker_timeout = float(os.environ.get("CELERY_BROKER_TIMEOUT", "5"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": _broker_timeout, "socket_timeout": _broker_timeout}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -179,6 +211,9 @@ WHISPER_LANGUAGE = os.environ.get("WHISPER_LANGUAGE", "en")
 WHISPER_CACHE_DIR = Path(os.environ.get("WHISPER_CACHE_DIR", VAR_DIR / "whisper"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(1024**3)))
 TRANSCRIPTION_TIME_LIMIT = int(os.environ.get("TRANSCRIPTION_TIME_LIMIT", str(6 * 3600)))
+# A running job whose worker has not reported for this long is handed to another worker by the sweep, which
+# resumes it after its last saved window. Must exceed the time one window takes.
+TRANSCRIPTION_STALE_SECONDS = float(os.environ.get("TRANSCRIPTION_STALE_SECONDS", "600"))
 # Uploads above this size go to a temporary file while they arrive, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -205,6 +240,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Groups, people, meetings and their minutes, action items and ballots. Session or token authentication.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status" or "kind": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {

@@ -118,29 +118,46 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
-    """A real `celery worker` process on the test database and the same broker (the VAR_DIR folder by
-    default, Redis when CELERY_BROKER_URL is set); stopped afterwards, its log printed."""
+def start_worker(transactional_db, tmp_path):
+    """Start real `celery worker` processes on the test database and the same broker (the VAR_DIR folder by
+    default, Redis when CELERY_BROKER_URL is set): ``start_worker({"ENV": "value"})`` returns the process.
+    All are stopped afterwards (those a test killed are left as they are), their logs printed."""
     celery_app.conf.task_always_eager = False
-    env = {**os.environ, "DATABASE_URL": database_url(), "VAR_DIR": django_settings.VAR_DIR.as_posix()}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in this process only
-    log = open(tmp_path / "worker.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cscwg", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    started = []
+
+    def start(env_overrides: dict[str, str] | None = None) -> subprocess.Popen:
+        number = len(started) + 1
+        env = {**os.environ, "DATABASE_URL": database_url(), "VAR_DIR": django_settings.VAR_DIR.as_posix(), **(env_overrides or {})}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in this process only
+        log = open(tmp_path / f"worker-{number}.log", "w+")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "cscwg", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
+             "--without-mingle", f"--hostname=worker{number}@%h"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((proc, log))
+        return proc
+
     try:
-        yield proc
+        yield start
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.seek(0)
-        print(log.read()[-3000:])
-        log.close()
+        for number, (proc, log) in enumerate(started, 1):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            log.seek(0)
+            print(f"-- worker {number} (exit {proc.returncode}) --\n" + log.read()[-3000:])
+            log.close()
+
+
+@pytest.fixture
+def worker(start_worker):
+    """A real `celery worker` process (see ``start_worker``); stopped afterwards, its log printed."""
+    return start_worker()

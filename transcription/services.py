@@ -32,10 +32,15 @@ from .models import Draft, DraftItem, Recording, Segment, Transcript, Transcript
 
 logger = logging.getLogger(__name__)
 
-# A running job whose worker has not reported for this long is taken to be dead and run again.
-STALE_AFTER = dt.timedelta(minutes=10)
 # A queued job that no worker took this long after being handed to the broker is handed over again.
 REQUEUE_AFTER = dt.timedelta(minutes=5)
+
+
+def stale_after() -> dt.timedelta:
+    """A running job whose worker has not reported for this long is taken to be dead and run again
+    (TRANSCRIPTION_STALE_SECONDS). A live worker reports after decoding, every 30 s of audio and after each
+    window, so this must exceed the time one window (WHISPER_WINDOW_SECONDS of audio) can take."""
+    return dt.timedelta(seconds=float(getattr(settings, "TRANSCRIPTION_STALE_SECONDS", 600)))
 
 
 class UploadError(Exception):
@@ -140,7 +145,7 @@ def jobs_sweep(*, now: dt.datetime | None = None) -> list[int]:
     pending = TranscriptionJob.objects.filter(
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REQUEUE_AFTER), status=TranscriptionJob.Status.PENDING
     )
-    stale = TranscriptionJob.objects.filter(status=TranscriptionJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    stale = TranscriptionJob.objects.filter(status=TranscriptionJob.Status.RUNNING, heartbeat_at__lt=now - stale_after())
     ids = list(pending.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
     handed = []
     for job_id in ids:
@@ -165,7 +170,7 @@ def job_claim(*, job_id: int, now: dt.datetime | None = None) -> bool:
     claimed = TranscriptionJob.objects.filter(pk=job_id, status=TranscriptionJob.Status.PENDING).update(started_at=now, **fields)
     if not claimed:
         claimed = TranscriptionJob.objects.filter(
-            pk=job_id, status=TranscriptionJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+            pk=job_id, status=TranscriptionJob.Status.RUNNING, heartbeat_at__lt=now - stale_after()
         ).update(**fields)
     return bool(claimed)
 

@@ -71,8 +71,23 @@ def _recording_upload(request, meeting, limit):
         job = services.recording_upload(meeting=meeting, upload=form.cleaned_data["file"], user=request.user)
     except services.UploadError as exc:
         return _upload_page(request, meeting, UploadForm(), status=400, error=str(exc))
-    messages.success(request, "Uploaded. It is queued for a worker; this page shows its progress.")
+    job.refresh_from_db(fields=["status", "enqueued_at"])
+    if _waits_for_queue(job):
+        messages.warning(request, "Uploaded and saved, but the job queue cannot be reached right now: see below.")
+    else:
+        messages.success(request, "Uploaded. It is queued for a worker; this page shows its progress.")
     return redirect(job.get_absolute_url())
+
+
+QUEUE_UNREACHABLE = (
+    "The job queue cannot be reached right now, so the job waits here: it is handed to a worker automatically "
+    "within a few minutes of the queue being back. Nothing needs to be uploaded again."
+)
+
+
+def _waits_for_queue(job: TranscriptionJob) -> bool:
+    """Queued, but never handed to the broker (it was unreachable): the periodic sweep will hand it over."""
+    return job.status == TranscriptionJob.Status.PENDING and job.enqueued_at is None
 
 
 def _too_large(size: int, limit: int) -> str:
@@ -110,6 +125,7 @@ def job_status_data(job: TranscriptionJob) -> dict:
         "total_seconds": round(job.progress_total, 1),
         "eta_seconds": None,
         "review_url": reverse("transcription:review", args=[job.recording_id]) if job.status == job.Status.DONE else None,
+        "note": QUEUE_UNREACHABLE if _waits_for_queue(job) else "",
     }
     if job.stage == job.Stage.TRANSCRIBING and job.started_at and job.heartbeat_at and job.progress_done > 0:
         elapsed = (job.heartbeat_at - job.started_at).total_seconds()

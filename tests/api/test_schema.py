@@ -1,6 +1,8 @@
 """The OpenAPI schema validates, and a bounded schemathesis run over it (positive and negative examples,
 fixed seed, in-process against the WSGI application) finds no server error."""
 
+import re
+
 import hypothesis
 import pytest
 import schemathesis
@@ -95,3 +97,11 @@ def test_no_operation_answers_with_a_server_error(world, requests_keep_the_conne
             runs += 1
     assert runs >= 50
     assert failures == []
+
+
+def test_the_docs_page_loads_swagger_ui_from_this_site_not_a_cdn(client, db):
+    html = client.get("/api/docs/").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "https://" not in html
+    script = re.search(r'src="([^"]*swagger-ui-bundle\.js)"', html)[1]
+    assert script.startswith("/static/")
