@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minutes import access
-from minutes.api import ERRORS, BadRequest, ServiceErrors
+from minutes.api import ERRORS, BadRequest, CachedList, ServiceErrors
 
 from . import services
 from .models import Ballot
@@ -28,6 +28,14 @@ from .serializers import (
     VoteInputSerializer,
     VoteSerializer,
 )
+
+# The columns BallotSerializer reads: not the summary, the quorum's basis or the stored result.
+BALLOT_LIST_UNREAD = ("summary", "quorum_basis", "quorum_override_reason", "quorum_overridden_by", "result", "published_counts", "source")
+BALLOT_LIST_FIELDS = [
+    *(f.name for f in Ballot._meta.concrete_fields if f.name not in BALLOT_LIST_UNREAD),
+    "group__slug",
+    "proposer__full_name",
+]
 
 
 class BallotFilter(filters.FilterSet):
@@ -47,7 +55,7 @@ def voter_organization(user, ballot: Ballot):
     return person.organization
 
 
-class BallotViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
+class BallotViewSet(CachedList, ServiceErrors, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     filterset_class = BallotFilter
     lookup_field = "identifier"
@@ -57,7 +65,9 @@ class BallotViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = Ballot.objects.select_related("group", "proposer").order_by("group__name", "identifier")
-        if self.action == "retrieve":
+        if self.action == "list":
+            queryset = queryset.only(*BALLOT_LIST_FIELDS)
+        elif self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "versions", "endorsements__person", "endorsements__organization", "votes__organization", "mentions"
             )

@@ -10,7 +10,9 @@ import difflib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, Prefetch, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from minutes import access
+from minutes import access, pagecache
 from minutes.models import WorkingGroup
 
 from . import forms, services, tally
@@ -42,6 +44,15 @@ def _managed_groups(user):
     if user.is_staff:
         return groups
     return groups.filter(pk__in=[g for g in access.roles_of(user) if access.can_manage_group(user, g)])
+
+
+def _can_create(user) -> bool:
+    """``_managed_groups(user).exists()``, without a query for those who are not staff (their roles are read anyway)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return WorkingGroup.objects.exists()
+    return any(access.can_manage_group(user, g) for g in access.roles_of(user))
 
 
 def _require_chair(request, group_id: int) -> None:
@@ -78,23 +89,91 @@ def ballot_clock(ballot: Ballot, now: dt.datetime) -> list[str]:
     return lines
 
 
-def ballot_list(request):
-    """The pipeline board, grouped like the Forum's site."""
-    ballots = Ballot.objects.select_related("group").order_by(F("closed_at").desc(nulls_last=True), "identifier")
-    groups = WorkingGroup.objects.order_by("name")
+BOARD_ACTIVE = [Ballot.Status.DRAFT, Ballot.Status.DISCUSSION, Ballot.Status.VOTING, Ballot.Status.IPR_REVIEW]
+# Rows per column on the board: the ballots in flight (rarely more than a handful) and the latest closed ones;
+# each column links to all of its ballots, a page at a time.
+BOARD_ACTIVE_ROWS = 25
+BOARD_CLOSED_ROWS = 10
+COLUMN_PAGE_ROWS = 50
+# Columns shown newest first: when it closed, else when voting, the discussion or the latest version began.
+BOARD_ORDER = [
+    Coalesce("closed_at", "voting_started_at", "discussion_started_at", "last_version_at").desc(nulls_last=True),
+    F("identifier").asc(),
+]
+
+
+def _board_ballots(ballots, now):
+    """Each column's latest rows and its size, in one query: ranked within the column by a window function."""
+    ranked = (
+        ballots.annotate(
+            column_rank=Window(RowNumber(), partition_by=[F("status")], order_by=BOARD_ORDER),
+            column_size=Window(Count("id"), partition_by=[F("status")]),
+            column_limit=Case(When(status__in=BOARD_ACTIVE, then=Value(BOARD_ACTIVE_ROWS)), default=Value(BOARD_CLOSED_ROWS)),
+        )
+        .filter(column_rank__lte=F("column_limit"))
+        .order_by("column_rank")
+    )
+    columns = {status: {"rows": [], "size": 0} for status in BOARD_COLUMNS}
+    for ballot in ranked:
+        column = columns[ballot.status]
+        column["rows"].append({"ballot": ballot, "clock": ballot_clock(ballot, now)})
+        column["size"] = ballot.column_size
+    return [
+        {"status": status, "label": Ballot.Status(status).label, "rows": c["rows"], "size": c["size"], "more": c["size"] > len(c["rows"])}
+        for status, c in columns.items()
+    ]
+
+
+def _board_html(group_slug: str, status: str | None, page_number) -> tuple[dict, int | None]:
+    """The board (or one column of it, a page at a time) as HTML; raises Http404 for an unknown group."""
+    ballots = Ballot.objects.select_related("group").defer(
+        "summary", "quorum_basis", "quorum_override_reason", "result", "published_counts", "source"
+    )
     group = None
-    if request.GET.get("group"):
-        group = get_object_or_404(WorkingGroup, slug=request.GET["group"])
+    if group_slug:
+        group = get_object_or_404(WorkingGroup, slug=group_slug)
         ballots = ballots.filter(group=group)
     now = timezone.now()
-    columns = {status: [] for status in BOARD_COLUMNS}
-    for ballot in ballots:
-        columns[ballot.status].append({"ballot": ballot, "clock": ballot_clock(ballot, now)})
+    context = {"groups": WorkingGroup.objects.order_by("name"), "group": group}
+    number = None
+    if status:
+        page = Paginator(ballots.filter(status=status).order_by(*BOARD_ORDER), COLUMN_PAGE_ROWS).get_page(page_number)
+        number = page.number
+        context["column"] = {
+            "status": status,
+            "label": Ballot.Status(status).label,
+            "rows": [{"ballot": ballot, "clock": ballot_clock(ballot, now)} for ballot in page.object_list],
+            "size": page.paginator.count,
+        }
+        context["page"] = page
+    else:
+        context["columns"] = _board_ballots(ballots, now)
+    title = f"Ballots of {group.short_name or group.name}" if group else "Ballots"
+    if status:
+        title = f"{Ballot.Status(status).label} ballots" + (f" of {group.short_name or group.name}" if group else "")
+    return {"title": title, "html": render_to_string("ballots/_board.html", context)}, number
+
+
+def ballot_list(request):
+    """The pipeline board, grouped like the Forum's site; ``?status=`` lists one column in full.
+
+    The board is the same for everyone: it is cached (minutes.pagecache) until anything changes, and for a
+    minute at most because of its clocks ("5 days left"); only the "New ballot" link depends on the viewer."""
+    snap = pagecache.snapshot()
+    group_slug = request.GET.get("group") or ""
+    status = request.GET.get("status") or None
+    if status is not None and status not in BOARD_COLUMNS:
+        status = None
+    page_number = str(request.GET.get("page") or 1) if status else None
+    minute = timezone.now().replace(second=0, microsecond=0).isoformat()
+    board = snap.get("ballot-board", group_slug, status, page_number, minute)
+    if board is None:
+        board, number = _board_html(group_slug, status, page_number)
+        snap.put(board, "ballot-board", group_slug, status, str(number) if number else None, minute)
     context = {
-        "columns": [{"status": status, "label": Ballot.Status(status).label, "rows": rows} for status, rows in columns.items()],
-        "groups": groups,
-        "group": group,
-        "can_create": request.user.is_authenticated and _managed_groups(request.user).exists(),
+        "title": board["title"],
+        "board": pagecache.with_csrf(request, board["html"]),
+        "can_create": _can_create(request.user),
     }
     return render(request, "ballots/ballot_list.html", context)
 

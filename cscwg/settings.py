@@ -110,12 +110,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # worker would go on serving what another process's write has made stale.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    # A Redis that is down or slow must not hold a page: give up after a second and render without the cache.
+    _cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
 elif CACHE_URL.startswith("dummy://"):
     _cache = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 elif CACHE_URL == "" or CACHE_URL.startswith("file://"):
     _cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "minutes.pagecache.FileCache",  # Django's, culled without listing the folder on every write
         "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import ActionItem, Meeting, Minutes, Role, WorkingGroup
+from .models import ActionItem, Meeting, Minutes, Person, Role, WorkingGroup
+from .sql import InSubquery
 
 READING_ROLES = {Role.Kind.CHAIR, Role.Kind.VICE_CHAIR, Role.Kind.MEMBER}
 MANAGING_ROLES = {Role.Kind.CHAIR, Role.Kind.VICE_CHAIR}
@@ -96,7 +97,11 @@ def action_items_visible_to(user, queryset: QuerySet[ActionItem] | None = None) 
     if user.is_staff:
         return queryset
     member_groups = [g for g, kind in roles_of(user).items() if kind in READING_ROLES]
-    return queryset.filter(Q(meeting__group__in=member_groups) | Q(owner__user=user))
+    # Written on the item's own columns (see InSubquery): the same rule, with indexes usable under the OR.
+    return queryset.filter(
+        InSubquery("meeting_id", Meeting.objects.filter(group__in=member_groups).values("pk"))
+        | InSubquery("owner_id", Person.objects.filter(user=user).values("pk"))
+    )
 
 
 # Ballots are public.

@@ -8,6 +8,7 @@ a ``WorkflowError`` becomes 400 and a ``MinutesConflict`` 409, both as ``{"detai
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db import DatabaseError, transaction
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -20,7 +21,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticate
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access, matching, services
+from . import access, matching, pagecache, services
 from .archive import ArchiveError, post_parse
 from .management.commands.import_minutes import group_for, known_organizations, post_import
 from .models import ActionItem, Meeting, Minutes, Organization, Person, WorkingGroup
@@ -86,6 +87,28 @@ class ServiceErrors:
             self.permission_denied(self.request, message=message)
 
 
+class CachedList:
+    """A list endpoint whose pages are kept per viewer and query string until anything changes
+    (minutes.pagecache): the serialized rows and the count are stored, the links are built for each request.
+    Permissions are checked before ``list`` runs, cached or not."""
+
+    def list(self, request, *args, **kwargs):
+        snap = pagecache.snapshot()
+        key = ("api-list", self.basename, pagecache.viewer(request.user), tuple(sorted(request.query_params.lists())))
+        cached = snap.get(*key)
+        paginator = self.paginator
+        if cached is None:
+            response = super().list(request, *args, **kwargs)
+            page = getattr(paginator, "page", None)
+            if response.status_code == 200 and page is not None:
+                snap.put({"count": page.paginator.count, "number": page.number, "results": response.data["results"]}, *key)
+            return response
+        paginator.request = request
+        paginator.page = DjangoPaginator(range(cached["count"]), paginator.get_page_size(request)).page(cached["number"])
+        paginator.display_page_controls = paginator.template is not None and paginator.page.paginator.num_pages > 1
+        return paginator.get_paginated_response(cached["results"])
+
+
 # -- groups, organizations, people --------------------------------------------------------------
 
 
@@ -128,6 +151,16 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # -- meetings -----------------------------------------------------------------------------------
+
+
+MEETING_LIST_FIELDS = [
+    *(f.name for f in Meeting._meta.concrete_fields),
+    "group__slug",
+    "minutes__id",
+    "minutes__status",
+    "chair__full_name",
+    "minute_taker__full_name",
+]
 
 
 class MeetingFilter(filters.FilterSet):
@@ -179,7 +212,7 @@ def _manages_some_group(user) -> bool:
     return user.is_authenticated and (user.is_staff or any(access.can_manage_group(user, g) for g in access.roles_of(user)))
 
 
-class MeetingViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(CachedList, ServiceErrors, viewsets.ReadOnlyModelViewSet):
     """The meeting calendar is public; a meeting's records are shown to those who may see its minutes,
     without private (redacted) records for those who may not see them."""
 
@@ -189,7 +222,12 @@ class MeetingViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return services.meeting_with_records()
-        return Meeting.objects.select_related("group", "minutes", "chair", "minute_taker").order_by("-starts_at", "-id")
+        # The columns MeetingSerializer reads (a minutes body can be long, and is not one of them).
+        return (
+            Meeting.objects.select_related("group", "minutes", "chair", "minute_taker")
+            .only(*MEETING_LIST_FIELDS)
+            .order_by("-starts_at", "-id")
+        )
 
     def get_serializer_class(self):
         # Per action, so that the browsable API offers the right form.
@@ -398,6 +436,12 @@ class MinutesViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
 # -- action items -------------------------------------------------------------------------------
 
 
+ACTION_ITEM_LIST_FIELDS = [
+    *(f.name for f in ActionItem._meta.concrete_fields if f.name not in ("due_reminder_sent_on", "overdue_reminder_sent_on")),
+    "owner__full_name",
+]
+
+
 class ActionItemFilter(filters.FilterSet):
     group = filters.CharFilter(field_name="meeting__group__slug", help_text="Working group slug.")
     due_after = filters.DateFilter(field_name="due", lookup_expr="gte", help_text="Due on or after this day.")
@@ -408,7 +452,7 @@ class ActionItemFilter(filters.FilterSet):
         fields = ["owner", "status", "meeting", "group", "due_after", "due_before"]
 
 
-class ActionItemViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
+class ActionItemViewSet(CachedList, ServiceErrors, viewsets.ReadOnlyModelViewSet):
     """Action items of the groups you are a member of, and those you own."""
 
     permission_classes = [IsAuthenticated]
@@ -418,7 +462,12 @@ class ActionItemViewSet(ServiceErrors, viewsets.ReadOnlyModelViewSet):
         return CompleteInputSerializer if self.action == "complete" else ActionItemSerializer
 
     def get_queryset(self):
-        queryset = ActionItem.objects.select_related("owner", "meeting").order_by("due", "meeting__starts_at", "order", "id")
+        queryset = ActionItem.objects.order_by("due", "meeting__starts_at", "order", "id")
+        if self.action == "list":
+            # ActionItemSerializer reads the item's columns and its owner's name, nothing of the meeting.
+            queryset = queryset.select_related("owner").only(*ACTION_ITEM_LIST_FIELDS)
+        else:
+            queryset = queryset.select_related("owner", "meeting")
         return access.action_items_visible_to(self.request.user, queryset)
 
     @extend_schema(request=CompleteInputSerializer, responses={200: ActionItemSerializer, **ERRORS}, summary="Close an action item")

@@ -182,7 +182,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["group", "starts_at"])]
+        indexes = [
+            models.Index(fields=["group", "starts_at"]),
+            # The calendar across groups, newest first (the API's meeting list): read backwards, then stop.
+            models.Index(fields=["starts_at", "id"], name="minutes_meeting_starts_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["teleconference", "face-to-face"]), name="meeting_kind_valid"),
             models.CheckConstraint(

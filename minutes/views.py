@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from . import access, publish, services
+from . import access, pagecache, publish, services
 from .forms import (
     ActionItemFormSet,
     ApprovalForm,
@@ -52,25 +54,67 @@ def group_list(request):
     return render(request, "minutes/group_list.html", {"groups": groups})
 
 
+# What a row of the meeting list shows (a minutes body can be long: it is not read).
+MEETING_ROW_FIELDS = ("id", "group_id", "title", "kind", "f2f_number", "starts_at", "time_zone", "minutes__id", "minutes__status")
+
+
 def group_detail(request, slug):
-    group = get_object_or_404(WorkingGroup, slug=slug)
-    meetings = group.meetings.select_related("minutes", "chair", "minute_taker").order_by("-starts_at")
-    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    """The group's next and past meetings. Both lists are the same for everyone: they are cached
+    (minutes.pagecache) until something changes; the chair's links are not."""
+    snap = pagecache.snapshot()
+    page_number = request.GET.get("page") or "1"
+    listing = snap.get("group-meetings", slug, page_number)
+    if listing is None:
+        group = get_object_or_404(WorkingGroup, slug=slug)
+        meetings = group.meetings.select_related("minutes").only(*MEETING_ROW_FIELDS).order_by("-starts_at", "-id")
+        page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(page_number)
+        listing = {
+            "group": {"pk": group.pk, "slug": group.slug, "name": group.name, "description": group.description},
+            "html": render_to_string("minutes/_group_meetings.html", {"page": page}),
+        }
+        snap.put(listing, "group-meetings", slug, str(page.number))
+    group = listing["group"]
     return render(
         request,
         "minutes/group_detail.html",
         {
             "group": group,
-            "page": page,
-            "upcoming": group.meetings.upcoming()[:3],
-            "is_member": access.is_member(request.user, group),
-            "can_manage": access.can_manage_group(request.user, group),
+            "meetings": mark_safe(listing["html"]),  # noqa: S308 - rendered by our template, autoescaped
+            "upcoming": mark_safe(_group_upcoming(snap, group["pk"])),  # noqa: S308 - rendered by our template, autoescaped
+            "can_manage": access.can_manage_group(request.user, group["pk"]),
         },
     )
 
 
+def _group_upcoming(snap, group_pk: int) -> str:
+    """The group's next three meetings as HTML. Besides a write, only time changes the list: when its first
+    meeting starts, so the cached copy is used until then."""
+    upcoming = snap.get("group-upcoming", group_pk)
+    if upcoming is None or (upcoming["until"] is not None and timezone.now() >= upcoming["until"]):
+        meetings = list(Meeting.objects.filter(group_id=group_pk).upcoming()[:3])
+        upcoming = {
+            "html": render_to_string("minutes/_upcoming.html", {"upcoming": meetings}),
+            "until": meetings[0].starts_at if meetings else None,
+        }
+        snap.put(upcoming, "group-upcoming", group_pk)
+    return upcoming["html"]
+
+
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(meeting_with_records(), pk=pk)
+    """The meeting with what the viewer may see of its records. Cached per viewer (minutes.pagecache) until
+    anything changes; the forms in it get this request's CSRF token."""
+    snap = pagecache.snapshot()
+    viewer = pagecache.viewer(request.user)
+    page = snap.get("meeting", pk, viewer)
+    if page is None:
+        page = _meeting_page(request, pk)
+        snap.put(page, "meeting", pk, viewer)
+    context = {"title": page["title"], "content": pagecache.with_csrf(request, page["html"])}
+    return render(request, "minutes/meeting_detail.html", context)
+
+
+def _meeting_page(request, pk) -> dict:
+    meeting = get_object_or_404(meeting_with_records().prefetch_related("f2f_meetings"), pk=pk)
     # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
     minutes = getattr(meeting, "minutes", None)
     user = request.user
@@ -112,7 +156,8 @@ def meeting_detail(request, pk):
     if can_manage:
         pending = list(services.pending_approvals(meeting))
         context["approval_form"] = ApprovalForm(pending=pending) if pending else None
-    return render(request, "minutes/meeting_detail.html", context)
+    context["csrf_token"] = pagecache.CSRF_PLACEHOLDER
+    return {"title": meeting.title, "html": render_to_string("minutes/_meeting.html", context)}
 
 
 @login_required
@@ -126,12 +171,27 @@ def my_action_items(request):
 
 @login_required
 def person_action_items(request, pk):
-    person = get_object_or_404(Person.objects.select_related("organization"), pk=pk)
+    """A person's open action items that the viewer may see; the owner closes them here. Cached per viewer
+    and day ("overdue", "due soon") until anything changes (minutes.pagecache)."""
+    snap = pagecache.snapshot()
     today = timezone.localdate()
+    page_number = request.GET.get("page") or "1"
+    key = ("person-action-items", pk, pagecache.viewer(request.user), today.isoformat(), request.path)
+    page = snap.get(*key, page_number)
+    if page is None:
+        page, number = _person_action_items_page(request, pk, today, page_number)
+        snap.put(page, *key, str(number))
+    context = {"title": page["title"], "content": pagecache.with_csrf(request, page["html"])}
+    return render(request, "minutes/person_action_items.html", context)
+
+
+def _person_action_items_page(request, pk, today, page_number) -> tuple[dict, int]:
+    person = get_object_or_404(Person.objects.select_related("organization"), pk=pk)
     visible = access.action_items_visible_to(request.user, ActionItem.objects.open_for(person))
-    items = visible.select_related("meeting__group", "topic").order_by(F("due").asc(nulls_last=True), "meeting__starts_at")
-    page = Paginator(items, ACTION_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    is_self = access.person_of(request.user) == person
+    items = visible.select_related("meeting__group").order_by(F("due").asc(nulls_last=True), "meeting__starts_at", "id")
+    page = Paginator(items, ACTION_ITEMS_PER_PAGE).get_page(page_number)
+    viewer = access.person_of(request.user)
+    is_self = viewer is not None and viewer.pk == person.pk
     context = {
         "person": person,
         "page": page,
@@ -140,6 +200,8 @@ def person_action_items(request, pk):
         "soon": today + DUE_SOON,
         "overdue_count": visible.filter(due__lt=today).count(),
         "due_soon_count": visible.filter(due__gte=today, due__lte=today + DUE_SOON).count(),
+        "path": request.path,
+        "csrf_token": pagecache.CSRF_PLACEHOLDER,
     }
     if is_self:
         groups = [g for g, kind in access.roles_of(request.user).items() if kind in access.READING_ROLES]
@@ -148,7 +210,8 @@ def person_action_items(request, pk):
             .select_related("meeting__group")
             .order_by("circulated_at")
         )
-    return render(request, "minutes/person_action_items.html", context)
+    html = render_to_string("minutes/_person_action_items.html", context)
+    return {"title": f"Action items of {person.full_name}", "html": html}, page.number
 
 
 # -- the minutes workflow ----------------------------------------------------------------------

@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/load/seed.py                     # once, on the database in DATABASE_URL
     .venv/bin/python bench/load/run.py                      # 120 s in all, split evenly over the targets
+    .venv/bin/python bench/load/run.py --shell              # the same, with the shell of a logged-in page
     .venv/bin/python bench/load/run.py --smoke 10           # the 10-second run CI does (one mixed phase)
 
-Each target (the framework floor, then each page and API list) gets its own phase of seconds ÷ targets,
-in which all users request only that target: mixing them would make every latency the same queueing
-delay and hide what each page costs. A phase stops at its time or at --max-requests, whichever comes
-first; a user starts no request that would, at the mean latency so far, end after the phase.
+Each target (the framework floor, with --shell the shell of a logged-in page, then each page and API
+list) gets its own phase of seconds ÷ targets, in which all users request only that target: mixing them
+would make every latency the same queueing delay and hide what each page costs. A phase stops at its
+time or at --max-requests, whichever comes first; a user starts no request that would, at the mean
+latency so far, end after the phase.
 Users log in as ``load-member`` (a session for pages, a token for the API). For each target it
-prints requests, throughput, p50/p95 latency, errors, and p95 ÷ the floor's p95 (target ≤ 2, 0 errors).
+prints requests, throughput, p50/p95 latency, errors, p95 ÷ the floor's p95 (target ≤ 2, 0 errors) and
+with --shell p95 ÷ the shell's p95 (session, user and base.html: the least a logged-in page costs).
 
 The server runs with DEBUG off, persistent database connections (DATABASE_CONN_MAX_AGE=60) and no access
 log, like production behind a TLS proxy; only the loopback interface is used.
@@ -127,8 +130,8 @@ async def _client(config: dict) -> list[dict]:
 # ---- the driver: targets from the database, the server, the report ----
 
 
-def _targets() -> list[dict]:
-    """Paths and credentials for the seeded data, as ``load-member``."""
+def _targets(*, shell: bool = False) -> list[dict]:
+    """Paths and credentials for the seeded data, as ``load-member``; ``shell``: with the logged-in shell."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
@@ -148,8 +151,11 @@ def _targets() -> list[dict]:
     token, _ = Token.objects.get_or_create(user=user)
     page = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
     api = {"Authorization": f"Token {token.key}", "Accept": "application/json"}
+    # The shell of any logged-in page: session, user, base.html. A reference, not a target: no page undercuts it.
+    shell_target = [{"name": "shell (session+base)", "path": "/__floor__/session/", "headers": page}] if shell else []
     return [
         {"name": "floor (bare view)", "path": "/__floor__/", "headers": page},
+        *shell_target,
         {"name": "meeting list", "path": f"/groups/{group.slug}/", "headers": page},
         {"name": "meeting page", "path": f"/meetings/{meeting.pk}/", "headers": page},
         # /me/action-items/ redirects here; measuring the page itself, not a 302.
@@ -203,16 +209,20 @@ def _start_server(port: int, workers: int, log: Path) -> subprocess.Popen:
 
 def _report(results: list[dict], *, users: int, workers: int, mixed: bool) -> str:
     floor = results[0]["p95_ms"] or None
+    shell = next((r["p95_ms"] for r in results if r["path"] == "/__floor__/session/"), None)
+    from django.conf import settings
+
     lines = [
-        f"{users} users, gunicorn {workers} sync workers, {HOST}, "
+        f"{users} users, gunicorn {workers} sync workers, {HOST}, page cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
         + ("one mixed phase (latencies are mostly shared queueing)" if mixed else "one phase per target"),
-        f"{'target':<20} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} {'p95/floor':>9}",
+        f"{'target':<22} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} {'p95/floor':>9} {'p95/shell':>9}",
     ]
     for r in results:
         ratio = f"{r['p95_ms'] / floor:.2f}" if floor and r["p95_ms"] is not None else "-"
+        to_shell = f"{r['p95_ms'] / shell:.2f}" if shell and r["p95_ms"] is not None else "-"
         kinds = f"  {r['error_kinds']}" if r["errors"] else ""
         p50, p95 = r["p50_ms"] or "-", r["p95_ms"] or "-"
-        lines.append(f"{r['name']:<20} {r['requests']:>8} {r['rps']:>7} {p50:>8} {p95:>8} {r['errors']:>6} {ratio:>9}{kinds}")
+        lines.append(f"{r['name']:<22} {r['requests']:>8} {r['rps']:>7} {p50:>8} {p95:>8} {r['errors']:>6} {ratio:>9} {to_shell:>9}{kinds}")
     return "\n".join(lines)
 
 
@@ -225,6 +235,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-requests", type=int, default=20000, help="per target (default 20000)")
     parser.add_argument("--timeout", type=float, default=30, help="per request, seconds")
+    parser.add_argument("--shell", action="store_true", help="also measure the shell of a logged-in page (session, user, base.html)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -241,7 +252,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    targets = _targets()
+    targets = _targets(shell=args.shell)
     connection.close()
     seconds = args.smoke or args.seconds
     config = {

@@ -29,7 +29,7 @@ if __name__ == "__main__":
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from ballots.models import Ballot  # noqa: E402
 from minutes.models import (  # noqa: E402
@@ -189,6 +189,10 @@ def main() -> None:
         return
     started = time.perf_counter()
     seed()
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would gather within a minute: plans as on a database in service.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     counts = {
         "groups": WorkingGroup.objects.filter(slug__startswith=PREFIX).count(),
         "meetings": Meeting.objects.filter(group__slug__startswith=PREFIX).count(),
