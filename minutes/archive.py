@@ -708,22 +708,41 @@ def posts_read(
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # "spawn": the reader starts clean (no copy of the caller's database connections) and imports only this module.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start, initargs=(known,)) as pool:
-        pending: deque = deque()
-        items = iter(sources)
+    items = iter(sources)
+    pending: deque = deque()  # (source, future), in order
+    context = multiprocessing.get_context("spawn")  # the reader starts clean: no copy of our database connections
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start, initargs=(known,))
+    except (OSError, NotImplementedError):  # no processes here (a sandbox): read in this one
+        yield from posts_read(items, known)
+        return
+
+    def take() -> Archived | ArchiveError:
+        result = pending[0][1].result()
+        pending.popleft()
+        return _learn(known, result)
+
+    with pool:
         try:
             for source in items:
-                pending.append(pool.submit(_worker_read, source))
+                pending.append((source, None))
+                pending[-1] = (source, pool.submit(_worker_read, source))
                 if len(pending) >= ahead:
-                    yield _learn(known, pending.popleft().result())
+                    yield take()
             while pending:
-                yield _learn(known, pending.popleft().result())
+                yield take()
+        except BrokenProcessPool:
+            # The reader died (killed, out of memory): read what it had not given back, and the rest, here.
+            # ``known`` holds what the posts given back so far taught, as the reader's copy did.
+            rest = [source for source, _ in pending]
+            pending.clear()
+            yield from posts_read([*rest, *items], known)
         finally:
-            for future in pending:
-                future.cancel()
+            for _, future in pending:
+                if future is not None:
+                    future.cancel()
 
 
 def _learn(known: OrganizationNames, result: Archived | ArchiveError) -> Archived | ArchiveError:

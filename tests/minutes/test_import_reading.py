@@ -2,6 +2,7 @@
 with the organizations known so far, and the batched ballot links of an imported meeting."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -106,3 +107,18 @@ def test_small_batches_are_read_in_this_process(count):
     from minutes.management.commands.import_minutes import read_in_background
 
     assert read_in_background(count) is False
+
+
+class KillsTheReader(bytes):
+    """A post whose copy kills the process that unpickles it: the background reader dies on it."""
+
+    def __reduce__(self):
+        return (os._exit, (1,))
+
+
+def test_when_the_background_reader_dies_the_rest_is_read_here_in_order():
+    titles = [f"2024-0{month}-04 Minutes of the Code Signing Certificate Working Group" for month in range(1, 8)]
+    batch = [post(title, "Ann Example (Example Trust)") for title in titles]
+    batch[4] = KillsTheReader(batch[4])
+    results = list(posts_read(batch, OrganizationNames(), background=True, ahead=2))
+    assert [r.form["meeting"]["date"] for r in results] == [f"2024-0{month}-04" for month in range(1, 8)]
