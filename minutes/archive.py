@@ -1898,8 +1898,19 @@ _NOT_DECISION = re.compile(
 )
 
 
+# Every alternative of _DECISION contains one of these (case folded): a sentence without any cannot match,
+# and checking them is much cheaper than trying the pattern at every position of every sentence.
+_DECISION_WORDS = (
+    "agree", "consensus", "decided", "decision", "objection", "unanimous", "outcome", "passed", "approved", "postponed",
+    "defer", "moved", "cancel", "confirmed", "adopted", "elected", "set", "added",
+)
+
+
 def _decision_text(sentence: str, previous: str = "") -> str | None:
     text = _one_line(sentence).strip(" .")
+    folded_text = text.casefold()
+    if not any(word in folded_text for word in _DECISION_WORDS):
+        return None
     if not _DECISION.search(text) or _NOT_DECISION.search(text):
         return None
     if len(text.split()) < 4 and previous:
