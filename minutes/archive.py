@@ -712,7 +712,11 @@ def posts_read(
 
     items = iter(sources)
     pending: deque = deque()  # (source, future), in order
-    context = multiprocessing.get_context("spawn")  # the reader starts clean: no copy of our database connections
+    # "fork": the reader is a copy of this process that only parses (it never touches the database handles it
+    # inherits, and leaves with os._exit). "spawn" would run the caller's main script again in the reader,
+    # which a script without an `if __name__ == "__main__"` guard does not survive.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start, initargs=(known,))
     except (OSError, NotImplementedError):  # no processes here (a sandbox): read in this one

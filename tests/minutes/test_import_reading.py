@@ -3,6 +3,9 @@ with the organizations known so far, and the batched ballot links of an imported
 
 import datetime as dt
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,8 @@ from minutes.models import Organization, WorkingGroup
 from minutes.services import meeting_with_records, minutes_to_form
 
 from .test_import import CORPUS, POST, needs_shared
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def post(title: str, attendees: str) -> bytes:
@@ -122,3 +127,29 @@ def test_when_the_background_reader_dies_the_rest_is_read_here_in_order():
     batch[4] = KillsTheReader(batch[4])
     results = list(posts_read(batch, OrganizationNames(), background=True, ahead=2))
     assert [r.form["meeting"]["date"] for r in results] == [f"2024-0{month}-04" for month in range(1, 8)]
+
+
+@needs_shared
+def test_an_import_started_from_a_script_without_a_main_guard_runs_once(tmp_path):
+    """The background reader must not run the caller's main script again (as a spawned process would)."""
+    script = tmp_path / "import_all.py"
+    script.write_text(
+        "import io, os, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'cscwg.settings'\n"
+        "os.environ.pop('DATABASE_URL', None)\n"
+        f"os.environ['VAR_DIR'] = {str(tmp_path / 'var')!r}\n"
+        "import django\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "print('script ran')\n"
+        "out = io.StringIO()\n"
+        f"call_command('import_minutes', {str(CORPUS)!r}, stdout=out, stderr=out)\n"
+        "print(out.getvalue())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.count("script ran") == 1
+    assert "Meetings: 60 created" in done.stdout
