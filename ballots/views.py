@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -144,6 +145,7 @@ def _board_html(group_slug: str, status: str | None, page_number) -> tuple[dict,
             "label": Ballot.Status(status).label,
             "rows": [{"ballot": ballot, "clock": ballot_clock(ballot, now)} for ballot in page.object_list],
             "size": page.paginator.count,
+            "query": urlencode({**({"group": group.slug} if group else {}), "status": status}) + "&",
         }
         context["page"] = page
     else:

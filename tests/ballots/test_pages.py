@@ -320,3 +320,22 @@ def test_carry_forward_open_goals_as_each_role(client, cast, group, f2fs, role):
     if role in CHAIRS:
         client.post(url)  # twice: one copy
         assert Goal.objects.filter(f2f=f2fs[1]).count() == 1
+
+
+def test_a_full_column_pages_through_its_ballots_keeping_group_and_status(client, group):
+    from ballots.views import COLUMN_PAGE_ROWS
+
+    now = timezone.now()
+    Ballot.objects.bulk_create(
+        Ballot(
+            identifier=f"CSC-{300 + n}", title=f"Passed {n}", group=group, status=Ballot.Status.PASSED, closed_at=now - dt.timedelta(days=n)
+        )
+        for n in range(COLUMN_PAGE_ROWS + 1)
+    )
+    first = client.get(reverse("ballots:list"), {"group": group.slug, "status": "passed"}).content.decode()
+    assert f'href="?group={group.slug}&amp;status=passed&amp;page=2"' in first
+    last = f">CSC-{300 + COLUMN_PAGE_ROWS}</a>"
+    assert last not in first
+    second = client.get(reverse("ballots:list"), {"group": group.slug, "status": "passed", "page": 2}).content.decode()
+    assert last in second and ">CSC-300</a>" not in second
+    assert f'href="?group={group.slug}&amp;status=passed&amp;page=1"' in second
