@@ -1,6 +1,6 @@
 """Rendered fragments of the busiest pages, kept until the data under them changes.
 
-One shared *data version* (a random token in the cache) names the state of the database. Every write to
+One shared *data version* (a random token in the cache, one per database name) names the state of the database. Every write to
 the app's tables (INSERT, UPDATE, DELETE or TRUNCATE on ``minutes_*``, ``ballots_*`` and ``auth_user``,
 and any schema change) replaces the token once it is committed. The writes are seen where they reach the
 database, through Django's connection, so a ``save()``, a ``bulk_create``, a ``QuerySet.update()`` or raw
@@ -100,10 +100,19 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
+def version_key() -> str:
+    """The data version of the database this process uses, by its name: processes on a database of another
+    name sharing the cache (two test runs on one checkout, a staging database beside production) neither read
+    nor replace it. Not by host: the web server and a worker may reach one server by different addresses."""
+    db = connection.settings_dict
+    where = f"{db['ENGINE']}|{db['NAME']}"
+    return f"{VERSION_KEY}:{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
 def bump() -> None:
     """Replace the data version: every fragment stored so far is out of date."""
     try:
-        cache.set(VERSION_KEY, _new_token(), None)
+        cache.set(version_key(), _new_token(), None)
     except Exception:  # a cache that is down must not undo or fail the write that called this
         logger.exception("Could not replace the page-cache data version")
 
@@ -160,10 +169,11 @@ class Snapshot:
         if _has_uncommitted_writes(connection):
             return
         try:
-            version = cache.get(VERSION_KEY)
+            key = version_key()
+            version = cache.get(key)
             if version is None:
-                cache.add(VERSION_KEY, _new_token(), None)
-                version = cache.get(VERSION_KEY)
+                cache.add(key, _new_token(), None)
+                version = cache.get(key)
         except Exception:
             logger.exception("Page cache unavailable; rendering without it")
             return

@@ -393,3 +393,17 @@ def test_an_unknown_cache_url_is_refused(settings_module):
 
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         settings_module(CACHE_URL="memcached://127.0.0.1:11211")
+
+
+def test_processes_on_another_database_keep_their_own_data_version(monkeypatch):
+    """Two test runs on one checkout (or staging beside production) share the cache folder, not the data."""
+    ours = pagecache.snapshot().version
+    assert ours is not None
+    monkeypatch.setitem(connection.settings_dict, "NAME", connection.settings_dict["NAME"] + "-other")
+    other_key = pagecache.version_key()
+    theirs = pagecache.snapshot().version
+    pagecache.bump()  # a write on the other database
+    assert pagecache.snapshot().version != theirs
+    monkeypatch.undo()
+    assert pagecache.version_key() != other_key
+    assert pagecache.snapshot().version == ours  # ours is untouched
