@@ -72,6 +72,15 @@ def wait_for(condition, *, seconds: float = 20.0, what: str = "") -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def accept_and_reject(page, accepted, rejected) -> None:
+    """On the review page: accept each of ``accepted``, reject ``rejected``, and see each badge change."""
+    for item in accepted:
+        page.locator(f"#item-{item.pk}").get_by_role("button", name="Accept").click()
+        expect(page.locator(f"#item-{item.pk} .badge")).to_have_text("Accepted")
+    page.locator(f"#item-{rejected.pk}").get_by_role("button", name="Reject").click()
+    expect(page.locator(f"#item-{rejected.pk} .badge")).to_have_text("Rejected")
+
+
 # -- 1. the minute taker: upload, progress, review, circulate ------------------------------------
 
 # A short call spoken by espeak-ng at test time (about 37 s), with three action items said the way a chair
@@ -155,11 +164,7 @@ def test_minute_taker_uploads_a_recording_watches_it_transcribed_plays_the_evide
     page.evaluate("() => document.getElementById('player').pause()")
 
     accepted, rejected = actions[:2], actions[2]
-    for item in accepted:
-        page.locator(f"#item-{item.pk}").get_by_role("button", name="Accept").click()
-        expect(page.locator(f"#item-{item.pk} .badge")).to_have_text("Accepted")
-    page.locator(f"#item-{rejected.pk}").get_by_role("button", name="Reject").click()
-    expect(page.locator(f"#item-{rejected.pk} .badge")).to_have_text("Rejected")
+    accept_and_reject(page, accepted, rejected)
     screenshot(page, artifacts_dir, "1-taker-reviewed-recording")
 
     stored = ActionItem.objects.filter(meeting=meeting).select_related("owner").order_by("order")
@@ -218,11 +223,7 @@ def test_minute_taker_uploads_a_transcript_reviews_the_draft_and_circulates(visi
     expect(highlighted).to_contain_text("redline")
 
     accepted, rejected = actions[:2], actions[2]
-    for item in accepted:
-        page.locator(f"#item-{item.pk}").get_by_role("button", name="Accept").click()
-        expect(page.locator(f"#item-{item.pk} .badge")).to_have_text("Accepted")
-    page.locator(f"#item-{rejected.pk}").get_by_role("button", name="Reject").click()
-    expect(page.locator(f"#item-{rejected.pk} .badge")).to_have_text("Rejected")
+    accept_and_reject(page, accepted, rejected)
 
     stored = list(ActionItem.objects.filter(meeting=meeting).order_by("order").values_list("text", flat=True))
     assert stored == [item.payload["text"] for item in accepted]
