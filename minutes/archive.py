@@ -1629,8 +1629,7 @@ class _Reader:
         return []
 
     def _owners_and_task(self, text: str) -> tuple[list[str], str]:
-        pattern = _OWNERS_AND_TASK
-        for m in pattern.finditer(text):
+        for m in _OWNERS_AND_TASK.finditer(text):
             if m["verb"].lower() not in ACTION_VERBS:
                 continue
             owners = [self.people.full(p) for p in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", m["who"]) if _looks_like_person(p, self.people)]
